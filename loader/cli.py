@@ -1,0 +1,91 @@
+"""Command line of the loader: check, build, and the generators of derived data files.
+
+Exit codes: 0 ok, 1 data not conformant, 2 bad input or usage, 3 internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from loader.layout import Layout
+from loader.problems import BadInput, NotConformant
+
+EXIT_OK, EXIT_NOT_CONFORMANT, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m loader", description=__doc__.splitlines()[0])
+    p.add_argument("--data", type=Path, default=Layout.data, help="folder of curated Turtle (default: data/)")
+    p.add_argument("--ontology", type=Path, default=Layout.ontology, help="folder of the ontology and shapes")
+    p.add_argument("--build-dir", type=Path, default=Layout.build, help="where the store and dumps go (default: build/)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="parse and validate everything; report all problems")
+    sub.add_parser("build", help="check, then build a fresh store and swap it in atomically")
+    sub.add_parser("paragraphs", help="regenerate data/summary/paragraphs.ttl from data/source/summary.txt")
+    sub.add_parser("countries", help="regenerate data/actors/countries.ttl with pycountry")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_OK if exit_.code == 0 else EXIT_BAD_INPUT
+    layout = Layout(data=args.data, ontology=args.ontology, build=args.build_dir)
+    try:
+        return COMMANDS[args.command](layout)
+    except BadInput as error:
+        _report(error.problems, "cannot read the input")
+        return EXIT_BAD_INPUT
+    except NotConformant as error:
+        _report(error.problems, "the data does not conform")
+        return EXIT_NOT_CONFORMANT
+    except Exception:  # a bug in the loader, not in the data: say so, with the traceback
+        logging.exception("internal error in the loader")
+        return EXIT_INTERNAL
+
+
+def _report(problems, what: str) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{what}: {len(problems)} problem(s); nothing was built.", file=sys.stderr)
+
+
+def check(layout: Layout) -> int:
+    from loader import checks
+    started = time.perf_counter()
+    data, _ = checks.run(layout)
+    triples = sum(len(s.quads) for s in data)
+    print(f"ok: {len(data)} files, {triples} triples conform ({time.perf_counter() - started:.2f} s)")
+    return EXIT_OK
+
+
+def build(layout: Layout) -> int:
+    from loader import checks, store
+    started = time.perf_counter()
+    data, ontology = checks.run(layout)
+    target = store.build(layout, data, ontology)
+    print(f"built {target} ({time.perf_counter() - started:.2f} s)")
+    return EXIT_OK
+
+
+def paragraphs(layout: Layout) -> int:
+    from loader.paragraphs import generate
+    target = layout.data / "summary" / "paragraphs.ttl"
+    changed = generate(layout.data / "source" / "summary.txt", target)
+    print(f"{'wrote' if changed else 'unchanged'}: {target}")
+    return EXIT_OK
+
+
+def countries(layout: Layout) -> int:
+    from loader.countries import generate
+    target = layout.data / "actors" / "countries.ttl"
+    changed = generate(layout, target)
+    print(f"{'wrote' if changed else 'unchanged'}: {target}")
+    return EXIT_OK
+
+
+COMMANDS = {"check": check, "build": build, "paragraphs": paragraphs, "countries": countries}

@@ -1,0 +1,69 @@
+"""SHACL validation of the curated data with pyshacl (SHACL 1.0 Core + SHACL-SPARQL).
+
+https://www.w3.org/TR/shacl/ — the ontology files are passed as pyshacl's ont_graph, so that
+sh:class and sh:targetClass follow rdfs:subClassOf without the TBox being part of the data.
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as pyshacl_validate
+from rdflib.namespace import SH
+
+from loader.layout import Layout
+from loader.problems import Problem
+from loader.sources import Source
+
+
+def to_rdflib(sources: list[Source]) -> rdflib.Graph:
+    """All triples of the sources in one rdflib graph (N-Triples is the fastest bridge)."""
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for s in sources for q in s.quads]
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+    return graph
+
+
+def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Layout) -> list[Problem]:
+    data_graph = to_rdflib(data)
+    conforms, results, _ = pyshacl_validate(
+        data_graph, shacl_graph=to_rdflib([shapes]), ont_graph=to_rdflib(tbox),
+        inference="none", advanced=False, allow_warnings=True, abort_on_first=False)
+    if conforms:
+        return []
+    files = _files_by_subject(data, layout)
+    problems = []
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        shape = results.value(result, SH.sourceShape)
+        severity = results.value(result, SH.resultSeverity)
+        value = results.value(result, SH.value)
+        message = str(results.value(result, SH.resultMessage) or "constraint not met")
+        if value is not None and str(value) not in message:
+            message += f" (value: {_short(value)})"
+        where = files.get(str(focus), ["(no file: the node is only used as an object)"])
+        problems.append(Problem(
+            path=", ".join(where), kind="shape", message=message, focus=str(focus),
+            result_path=_short(path, results) if path is not None else "",
+            shape=_short(shape), severity=str(severity).rsplit("#", 1)[-1]))
+    return sorted(set(problems))
+
+
+def _files_by_subject(sources: list[Source], layout: Layout) -> dict[str, list[str]]:
+    files: dict[str, list[str]] = {}
+    for source in sources:
+        shown = layout.display(source.path)
+        for subject in {q.subject.value for q in source.quads}:
+            files.setdefault(subject, []).append(shown)
+    return files
+
+
+def _short(term, graph: rdflib.Graph | None = None) -> str:
+    if isinstance(term, rdflib.BNode):
+        inverse = graph.value(term, SH.inversePath) if graph is not None else None
+        return f"^<{inverse}>" if inverse is not None else "(blank node)"
+    text = str(term)
+    for prefix, ns in (("ukgsh:", "https://w3id.org/ungass-kg/shapes#"), ("ukg:", "https://w3id.org/ungass-kg/ont#")):
+        if text.startswith(ns):
+            return prefix + text[len(ns):]
+    return f"<{text}>" if isinstance(term, rdflib.URIRef) else text
