@@ -8,6 +8,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as pyshacl_validate
+from pyshacl.errors import ValidationFailure
 from rdflib.namespace import SH
 
 from loader.layout import Layout
@@ -28,6 +29,8 @@ def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Lay
     conforms, results, _ = pyshacl_validate(
         data_graph, shacl_graph=to_rdflib([shapes]), ont_graph=to_rdflib(tbox),
         inference="none", advanced=False, allow_warnings=True, abort_on_first=False)
+    if isinstance(results, ValidationFailure):  # the shapes themselves are broken: a bug, not bad data
+        raise RuntimeError(f"the SHACL shapes cannot be evaluated: {results.message}")
     if conforms:
         return []
     files = _files_by_subject(data, layout)

@@ -1,0 +1,92 @@
+"""`loader build`: load validated sources into a fresh on-disk store, then swap it in atomically.
+
+Layout under the build folder (the contract with the server):
+  stores/<build-id>/oxigraph/   the pyoxigraph store (one named graph per source file)
+  stores/<build-id>/build.json  build id, time, triple counts per graph
+  stores/<build-id>/release/    the release dumps and their DCAT/VoID description
+  store -> stores/<build-id>    a symlink, replaced with one atomic rename after everything is written
+A failed build never touches `store`; the previous store stays as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from loader import canonical, description, release
+from loader.layout import Layout
+from loader.sources import Source
+
+KEEP = 3  # store folders kept: the current one and the previous ones a running server may still hold open
+
+
+def build(layout: Layout, data: list[Source], ontology: list[Source]) -> Path:
+    sources = data + ontology + _shapes(layout, ontology)
+    quads = [q for s in sources for q in canonical.quads(s)]
+    build_id = _build_id(quads)
+    stores = layout.build / "stores"
+    final = stores / build_id
+    if not final.exists():
+        scratch = stores / f".{build_id}.{os.getpid()}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            _write(scratch, quads, build_id, layout)
+            os.replace(scratch, final)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    _point(layout.build / "store", final)
+    _prune(stores, keep=final)
+    return final
+
+
+def _shapes(layout: Layout, ontology: list[Source]) -> list[Source]:
+    from loader.sources import parse_file
+    shapes = parse_file(layout.shapes, layout.graph_iri(layout.shapes), layout)
+    return [shapes] if isinstance(shapes, Source) else []
+
+
+def _build_id(quads: list[ox.Quad]) -> str:
+    lines = sorted(str(q) for q in quads)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def _write(folder: Path, quads: list[ox.Quad], build_id: str, layout: Layout) -> None:
+    folder.mkdir(parents=True)
+    store = ox.Store(str(folder / "oxigraph"))
+    store.bulk_extend(quads)
+    meta = description.describe(store, build_id)
+    store.bulk_extend(meta)
+    store.flush()
+    store.optimize()
+    counts = {g.value: n for g, n in _graph_counts(store).items()}
+    release.write(store, folder / "release")
+    del store
+    info = {"build_id": build_id, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "triples": sum(counts.values()), "graphs": counts}
+    (folder / "build.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _graph_counts(store: ox.Store) -> dict[ox.NamedNode, int]:
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {row["g"]: int(row["n"].value) for row in rows}
+
+
+def _point(link: Path, target: Path) -> None:
+    """Make `link` point at `target` with one rename, so a reader never sees a half-made store."""
+    tmp = link.with_name(f".{link.name}.{os.getpid()}")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(target.relative_to(link.parent))
+    os.replace(tmp, link)
+
+
+def _prune(stores: Path, keep: Path) -> None:
+    folders = sorted((p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [p for p in folders if p != keep][KEEP - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
