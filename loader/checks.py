@@ -4,7 +4,7 @@ from __future__ import annotations
 from loader.layout import Layout
 from loader.problems import NotConformant
 from loader.sources import Source, read
-from loader import terms, validation
+from loader import references, terms, validation
 
 
 def run(layout: Layout) -> tuple[list[Source], list[Source]]:
@@ -13,6 +13,7 @@ def run(layout: Layout) -> tuple[list[Source], list[Source]]:
     shapes = next(s for s in tbox if s.path == layout.shapes)
     ontology = [s for s in tbox if s.path != layout.shapes]
     problems = terms.check(data, ontology, layout)
+    problems += references.check(data, layout)
     problems += validation.validate(data, ontology, shapes, layout)
     if problems:
         raise NotConformant(problems)

@@ -147,3 +147,10 @@ def test_a_build_writes_release_dumps_and_their_description(build_dir):
 def test_usage_errors_exit_with_code_2():
     assert loader("no-such-command").code == 2
     assert loader("--data", "/nonexistent/folder", "check").code == 2
+
+
+def test_a_concept_that_no_fact_names_is_refused_as_an_orphan(data):
+    shutil.copy(Path(__file__).parent / "fixtures" / "orphan-concept.ttl", data / "zz-orphan.ttl")
+    run = loader("--data", data, "check")
+    assert run.code == 1
+    assert re.search(r"zz-orphan\.ttl: <https://w3id\.org/ungass-kg/id/theme/test-orphan> is named by no fact", run.err), run.err
