@@ -7,6 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+pytest_plugins = ["server_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("UNGASS_DATA", ROOT / "data"))
 

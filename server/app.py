@@ -1,0 +1,58 @@
+"""The Flask application factory: one blueprint per concern, one backend per app."""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, Response, g, request
+
+from server import cors, errors, health, sparql, void
+from server.backends import Backend
+from server.config import Config
+
+
+def create_app(config: Config | None = None, backend: Backend | None = None) -> Flask:
+    """The WSGI app. Without `backend`, it starts the one `config` names (and owns it: see `close`)."""
+    config = config or Config()
+    app = Flask(__name__)
+    app.config["SERVER"] = config
+    app.config["MAX_CONTENT_LENGTH"] = None  # server.protocol reads and limits bodies itself
+    app.json.sort_keys = False
+    app.extensions["backend"] = backend or open_backend(config)
+    errors.register(app)
+    cors.init_app(app, config.cors_origin)
+    _access_log(app)
+    for module in (sparql, void, health):
+        app.register_blueprint(module.blueprint)
+    return app
+
+
+def open_backend(config: Config) -> Backend:
+    if config.remote:
+        from server.backends.remote import RemoteBackend
+        return RemoteBackend(config.remote)
+    from server.backends.embedded import EmbeddedBackend
+    return EmbeddedBackend(config.store, config.workers, config.worker_memory_mb * 2**20,
+                           isolate_network=not config.service_allow_list)
+
+
+def close(app: Flask) -> None:
+    """Stop the app's backend (its worker processes)."""
+    app.extensions["backend"].close()
+
+
+def _access_log(app: Flask) -> None:
+    """One line per request: method, path, status, milliseconds to the first byte."""
+    log = logging.getLogger("server.access")
+
+    @app.before_request
+    def start() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def done(response: Response) -> Response:
+        started = g.get("started")
+        if started is not None:
+            log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code,
+                     (time.perf_counter() - started) * 1000)
+        return response

@@ -1,0 +1,106 @@
+"""Command line of the server: `python -m server [--host H] [--port P] ...` serves the loader's store with waitress.
+
+Waitress, not gunicorn: it is meant to face the internet directly (it buffers whole requests and
+responses, so a slow client ties up no application thread, where gunicorn's sync and gthread workers
+want a buffering proxy in front), it has one process, which is what the query worker pool needs to be
+shared by all requests, and it binds port 0 and reports the real port without a hook.
+Exit codes: 0 stopped cleanly, 2 bad usage or no store to serve.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import waitress
+from flask import Flask
+from waitress.server import BaseWSGIServer
+
+from server.app import close, create_app
+from server.config import Config
+from server.errors import EndpointError
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    defaults = Config()
+    p = argparse.ArgumentParser(prog="python -m server", description=__doc__.splitlines()[0])
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one and prints it (default: 8000)")
+    p.add_argument("--build-dir", type=Path, default=defaults.build_dir,
+                   help="the loader's build folder, whose `store` is served (default: build/)")
+    p.add_argument("--remote", metavar="URL", help="serve a remote SPARQL endpoint instead of the store")
+    p.add_argument("--workers", type=int, default=defaults.workers,
+                   help="query worker processes (default: CPUs, at least 2)")
+    p.add_argument("--threads", type=int, default=16, help="HTTP threads (default: 16)")
+    p.add_argument("--time-limit", type=float, default=defaults.time_limit,
+                   help="seconds a query may run (default: 30)")
+    p.add_argument("--row-limit", type=int, default=defaults.row_limit,
+                   help="results per answer, 0 for no cap (default: 100000)")
+    p.add_argument("--max-request-bytes", type=int, default=defaults.max_request_bytes,
+                   help="largest POST body or GET query string (default: 262144)")
+    p.add_argument("--allow-service", action="append", default=[], metavar="IRI",
+                   help="an endpoint SERVICE may call (repeatable; default: none)")
+    p.add_argument("--worker-memory-mb", type=int, default=defaults.worker_memory_mb,
+                   help="memory a query worker may allocate, 0 for no limit (default: 2048)")
+    p.add_argument("--cors-origin", default=defaults.cors_origin, help="Access-Control-Allow-Origin (default: *)")
+    p.add_argument("--public-url", help="the URL clients reach the server at, if behind a proxy")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.workers < 1 or args.threads < 1 or args.time_limit <= 0 or args.row_limit < 0:
+        print("python -m server: --workers and --threads must be at least 1, --time-limit positive, "
+              "--row-limit 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    config = Config(
+        build_dir=args.build_dir, remote=args.remote, workers=args.workers, time_limit=args.time_limit,
+        row_limit=args.row_limit, max_request_bytes=args.max_request_bytes,
+        service_allow_list=tuple(args.allow_service), worker_memory_mb=args.worker_memory_mb,
+        cors_origin=args.cors_origin, public_url=args.public_url,
+    )
+    try:
+        app = create_app(config)
+    except (OSError, RuntimeError, ValueError, EndpointError) as error:
+        print(f"python -m server: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        server = wsgi_server(app, args.host, args.port, args.threads)
+    except OSError as error:
+        close(app)
+        print(f"python -m server: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    host = f"[{server.effective_host}]" if ":" in str(server.effective_host) else server.effective_host
+    print(f"Serving on http://{host}:{server.effective_port}/", flush=True)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.close()
+        close(app)
+    return EXIT_OK
+
+
+def wsgi_server(app: Flask, host: str, port: int, threads: int) -> BaseWSGIServer:
+    """The waitress server `python -m server` runs (the tests run the same one in a thread)."""
+    config: Config = app.config["SERVER"]
+    return waitress.create_server(
+        app, host=host, port=port, threads=threads, ident="ungass-kg",
+        # Above the app's own limits, so that the app answers with its own message (413/414).
+        max_request_body_size=2 * config.max_request_bytes + 65536,
+        max_request_header_size=2 * config.max_request_bytes + 65536,
+    )
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(0)

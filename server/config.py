@@ -1,0 +1,35 @@
+"""The server's settings: one frozen object, built by the CLI or a test and handed to `create_app`."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_workers() -> int:
+    return max(2, os.cpu_count() or 2)
+
+
+@dataclass(frozen=True)
+class Config:
+    # Where the data comes from: the loader's build folder (its `store` link), or a remote endpoint.
+    build_dir: Path = ROOT / "build"
+    remote: str | None = None  # a SPARQL 1.1 Protocol endpoint URL: use the remote backend
+    # Query limits, announced in the service description.
+    time_limit: float = 30.0  # seconds; a query still running then is stopped (503)
+    row_limit: int = 100_000  # solutions or triples per answer, 0 for none (X-Row-Limit, X-Result-Truncated)
+    max_request_bytes: int = 256 * 1024  # a POST body (413) or a GET query string (414)
+    # SERVICE federation: the endpoint IRIs a query may name; empty refuses every SERVICE.
+    service_allow_list: tuple[str, ...] = ()
+    # The embedded backend's worker processes.
+    workers: int = field(default_factory=_default_workers)
+    worker_memory_mb: int = 2048  # RLIMIT_DATA of each worker; 0 for none
+    cors_origin: str = "*"
+    # The URL the service is reached at (behind a proxy); by default, the one each request was sent to.
+    public_url: str | None = None
+
+    @property
+    def store(self) -> Path:
+        return self.build_dir / "store"

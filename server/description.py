@@ -1,0 +1,118 @@
+"""The SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), served at GET /sparql.
+
+Besides the SD vocabulary, the limits a client must know are stated with terms of the server's own
+namespace (SERVICE_NS), which the description itself defines with a label and a comment: SD has no
+terms for a time limit, a row cap or a SERVICE allow-list.
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Response, current_app, request
+
+from server import conneg
+from server.backends import DATASET, Description
+from server.config import Config
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS = "http://purl.org/dc/terms/"
+SERVICE_NS = "https://w3id.org/ungass-kg/service#"
+PREFIXES = {"sd": SD, "void": VOID, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS,
+            "formats": conneg.FORMATS_NS, "ukgs": SERVICE_NS}
+
+# Own terms: (local name, range, label, comment).
+TERMS = (
+    ("queryTimeLimit", XSD + "decimal", "query time limit",
+     "Seconds a query may run before the service stops it and answers 503 Service Unavailable."),
+    ("resultRowLimit", XSD + "integer", "result row limit",
+     "Solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) an answer holds at most. A longer result is cut "
+     "to this many and the response says so in the headers X-Result-Truncated: true and X-Row-Limit."),
+    ("maxRequestBytes", XSD + "integer", "maximum request size",
+     "Bytes a POST body (413 above it) or a GET query string (414 above it) may have."),
+    ("allowedServiceEndpoint", RDFS + "Resource", "allowed SERVICE endpoint",
+     "A remote endpoint that queries may call with SERVICE; a SERVICE to any other IRI is refused (403) "
+     "before the query runs."),
+)
+
+
+def endpoint_url() -> str:
+    config: Config = current_app.config["SERVER"]
+    return (config.public_url.rstrip("/") + "/" if config.public_url else request.url_root) + "sparql"
+
+
+def service_response(format_param: str | None) -> Response:
+    fmt = conneg.negotiate("description", request.headers.get("Accept"), format_param)
+    config: Config = current_app.config["SERVER"]
+    triples = service_description(endpoint_url(), current_app.extensions["backend"].describe(), config)
+    return rdf_response(triples, fmt)
+
+
+def rdf_response(triples: list[ox.Triple], fmt: conneg.Format, prefixes: dict[str, str] = PREFIXES) -> Response:
+    rdf_format = ox.RdfFormat.from_media_type(fmt.media_type)
+    prefixes = prefixes if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    response = Response(ox.serialize(triples, format=rdf_format, prefixes=prefixes), content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+def service_description(endpoint: str, description: Description, config: Config) -> list[ox.Triple]:
+    service, dataset = ox.NamedNode(endpoint), ox.NamedNode(DATASET)
+    out: list[ox.Triple] = []
+
+    def add(subject, predicate: str, obj) -> None:
+        out.append(ox.Triple(subject, ox.NamedNode(predicate), obj))
+
+    add(service, RDF + "type", ox.NamedNode(SD + "Service"))
+    add(service, SD + "endpoint", service)
+    add(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query"))
+    what = "Read-only SPARQL 1.1 Protocol endpoint of the UNGASS knowledge graph."
+    if description.union_default_graph:
+        what += " The default graph is the union of all named graphs; every named graph is also available to GRAPH."
+    add(service, DCTERMS + "description", ox.Literal(what, language="en"))
+    formats = {f.w3c for offers in (conneg.OFFERS["solutions"], conneg.OFFERS["graph"]) for f in offers}
+    for name in sorted(formats):
+        add(service, SD + "resultFormat", ox.NamedNode(conneg.FORMATS_NS + name))
+    if description.union_default_graph:
+        add(service, SD + "feature", ox.NamedNode(SD + "UnionDefaultGraph"))
+    if config.service_allow_list:
+        add(service, SD + "feature", ox.NamedNode(SD + "BasicFederatedQuery"))
+    for iri in config.service_allow_list:
+        add(service, SERVICE_NS + "allowedServiceEndpoint", ox.NamedNode(iri))
+    add(service, SD + "defaultEntailmentRegime", ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
+    seconds = ox.Literal(f"{config.time_limit:g}", datatype=ox.NamedNode(XSD + "decimal"))
+    add(service, SERVICE_NS + "queryTimeLimit", seconds)
+    if config.row_limit:
+        add(service, SERVICE_NS + "resultRowLimit", _integer(config.row_limit))
+    add(service, SERVICE_NS + "maxRequestBytes", _integer(config.max_request_bytes))
+    for name, range_, label, comment in TERMS:
+        term = ox.NamedNode(SERVICE_NS + name)
+        add(term, RDF + "type", ox.NamedNode(RDF + "Property"))
+        add(term, RDFS + "label", ox.Literal(label, language="en"))
+        add(term, RDFS + "comment", ox.Literal(comment, language="en"))
+        add(term, RDFS + "domain", ox.NamedNode(SD + "Service"))
+        add(term, RDFS + "range", ox.NamedNode(range_))
+
+    add(service, SD + "defaultDataset", dataset)
+    add(dataset, RDF + "type", ox.NamedNode(SD + "Dataset"))
+    default_graph = ox.BlankNode("defaultGraph")
+    add(dataset, SD + "defaultGraph", default_graph)
+    add(default_graph, RDF + "type", ox.NamedNode(SD + "Graph"))
+    if description.triples is not None:
+        add(default_graph, VOID + "triples", _integer(description.triples))
+    for number, (iri, triples) in enumerate(sorted(description.graphs.items()), start=1):
+        named, graph = ox.BlankNode(f"namedGraph{number}"), ox.BlankNode(f"graph{number}")
+        add(dataset, SD + "namedGraph", named)
+        add(named, RDF + "type", ox.NamedNode(SD + "NamedGraph"))
+        add(named, SD + "name", ox.NamedNode(iri))
+        add(named, SD + "graph", graph)
+        add(graph, RDF + "type", ox.NamedNode(SD + "Graph"))
+        if triples is not None:
+            add(graph, VOID + "triples", _integer(triples))
+    return out
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))

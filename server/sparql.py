@@ -1,0 +1,50 @@
+"""/sparql: the query operation of the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/#query-operation).
+
+GET without a query answers the service description (server.description). Every query passes the
+same steps: decode (server.protocol), scan and refuse updates (server.query_scan), refuse unlisted
+SERVICE targets (server.federation), negotiate the format (server.conneg), then run on the backend.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from server import conneg, description, federation, protocol, query_scan
+from server.backends import Dataset, Limits, QueryJob
+from server.config import Config
+
+blueprint = Blueprint("sparql", __name__)
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    config: Config = current_app.config["SERVER"]
+    operation = protocol.read(request, config.max_request_bytes)
+    if operation.query is None:
+        return description.service_response(operation.format)
+    scan = query_scan.scan(operation.query)
+    federation.check(scan, config.service_allow_list)
+    if scan.form is None:
+        # Not a query form: the engine's parser will say where and why (400), whatever Accept says.
+        result_format = conneg.OFFERS[scan.kind][0]
+    else:
+        result_format = conneg.negotiate(scan.kind, request.headers.get("Accept"), operation.format)
+    job = QueryJob(
+        text=operation.query,
+        kind=scan.kind,
+        media_type=result_format.media_type,
+        dataset=Dataset(operation.default_graphs, operation.named_graphs) if operation.has_dataset else None,
+        declares_dataset=scan.declares_dataset,
+        federated=bool(scan.services),
+        prefixes=scan.prefixes,
+    )
+    result = current_app.extensions["backend"].query(job, Limits(config.time_limit, config.row_limit))
+    response = Response(content_type=result_format.content_type)
+    if result.body is not None:
+        response.set_data(result.body)
+    else:
+        response.response = result  # streamed; werkzeug calls result.close() when the client is done
+    if result.truncated is not None:
+        response.headers["X-Row-Limit"] = str(result.row_limit)
+        response.headers["X-Result-Truncated"] = "true" if result.truncated else "false"
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,33 @@
+"""The dataset's VoID description (https://www.w3.org/TR/void/) at /.well-known/void (VoID §7.2).
+
+The statistics, subsets, licence and distributions are the loader's, read from its meta graph once
+when the backend starts; this adds only what the loader cannot know: the endpoint's own URL.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from server import conneg, description, protocol
+from server.backends import DATASET
+
+blueprint = Blueprint("void", __name__)
+PREFIXES = {"void": description.VOID, "dcat": "http://www.w3.org/ns/dcat#", "dcterms": description.DCTERMS,
+            "rdf": description.RDF, "xsd": description.XSD}
+
+
+@blueprint.route("/.well-known/void", methods=["GET"])
+def void() -> Response:
+    formats = [value for name, value in protocol.parse_form(request.query_string, "the URL") if name == "format"]
+    fmt = conneg.negotiate("description", request.headers.get("Accept"), formats[0] if formats else None)
+    triples = [*_parsed(current_app.extensions["backend"].describe().void),
+               ox.Triple(ox.NamedNode(DATASET), ox.NamedNode(description.VOID + "sparqlEndpoint"),
+                         ox.NamedNode(description.endpoint_url()))]
+    return description.rdf_response(triples, fmt, PREFIXES)
+
+
+@lru_cache(maxsize=4)
+def _parsed(ntriples: bytes) -> tuple[ox.Triple, ...]:
+    return tuple(quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
