@@ -5,12 +5,12 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test check build install bench clean
+.PHONY: run test check build install bench bench-deps clean browser
 
 run: build
 	$(PY) -m server --host $(HOST) --port $(PORT)
 
-test: install
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install
@@ -19,8 +19,16 @@ check: install
 build: install
 	$(PY) -m loader build
 
-bench: install
+bench: bench-deps
 	$(PY) -m bench
+
+# What the benchmarks need besides the project: the bench extra (oxigraph, rdflib-endpoint) and Debian's wrk.
+bench-deps: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "wrk is not installed and cannot be (not root, or no apt-get): install Debian's wrk" >&2; exit 1; fi
 
 install: $(VENV)/.installed
 
@@ -29,6 +37,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
+
+# The browser tests (tests/test_browser.py) drive Debian's chromium through its chromedriver. Installed here
+# so that `make test` on a clean Debian machine (CI, as root) has them; without root or apt, the tests skip
+# and say why.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "chromium and chromedriver are not installed and cannot be (not root, or no apt-get): browser tests will skip"; fi
 
 clean:
 	rm -rf build

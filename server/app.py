@@ -6,7 +6,7 @@ import time
 
 from flask import Flask, Response, g, request
 
-from server import cors, errors, health, sparql, void
+from server import cors, errors, health, ld, pages_home, pages_workbench, queries_api, sparql, void
 from server.backends import Backend
 from server.config import Config
 
@@ -22,7 +22,7 @@ def create_app(config: Config | None = None, backend: Backend | None = None) -> 
     errors.register(app)
     cors.init_app(app, config.cors_origin)
     _access_log(app)
-    for module in (sparql, void, health):
+    for module in (sparql, void, health, ld, pages_home, pages_workbench, queries_api):
         app.register_blueprint(module.blueprint)
     return app
 

@@ -7,6 +7,7 @@ which decides ties and answers `*/*` (and a request with no Accept at all).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -50,6 +51,7 @@ OFFERS: dict[str, tuple[Format, ...]] = {
 _FORMAT_ALIASES = {"graph": {"json": JSONLD, "xml": RDFXML}, "description": {"json": JSONLD, "xml": RDFXML}}
 
 
+@lru_cache(maxsize=1024)  # a pure function of short strings; clients repeat their Accept header (measured: bench/serving.py)
 def negotiate(kind: str, accept: str | None, format_param: str | None = None) -> Format:
     """The format to answer a `kind` of result in; NotAcceptable (406) listing the offers when none fits."""
     offers = OFFERS[kind]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from server import conneg, description, federation, protocol, query_scan
+from server import caching, conneg, description, federation, protocol, query_scan
 from server.backends import Dataset, Limits, QueryJob
 from server.config import Config
 
@@ -20,7 +20,9 @@ def endpoint() -> Response:
     config: Config = current_app.config["SERVER"]
     operation = protocol.read(request, config.max_request_bytes)
     if operation.query is None:
-        return description.service_response(operation.format)
+        fmt = conneg.negotiate("description", request.headers.get("Accept"), operation.format)
+        return caching.respond(lambda: description.service_response(operation.format),
+                               "description", description.endpoint_url(), fmt.media_type)
     scan = query_scan.scan(operation.query)
     federation.check(scan, config.service_allow_list)
     if scan.form is None:
@@ -37,6 +39,11 @@ def endpoint() -> Response:
         federated=bool(scan.services),
         prefixes=scan.prefixes,
     )
+    return caching.respond(lambda: _answer(job, result_format, config), "query", job.text, job.dataset,
+                           result_format.media_type)
+
+
+def _answer(job: QueryJob, result_format: conneg.Format, config: Config) -> Response:
     result = current_app.extensions["backend"].query(job, Limits(config.time_limit, config.row_limit))
     response = Response(content_type=result_format.content_type)
     if result.body is not None:

@@ -10,7 +10,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from server import conneg, description, protocol
+from server import caching, conneg, description, protocol
 from server.backends import DATASET
 
 blueprint = Blueprint("void", __name__)
@@ -22,6 +22,10 @@ PREFIXES = {"void": description.VOID, "dcat": "http://www.w3.org/ns/dcat#", "dct
 def void() -> Response:
     formats = [value for name, value in protocol.parse_form(request.query_string, "the URL") if name == "format"]
     fmt = conneg.negotiate("description", request.headers.get("Accept"), formats[0] if formats else None)
+    return caching.respond(lambda: _void(fmt), "void", description.endpoint_url(), fmt.media_type)
+
+
+def _void(fmt: conneg.Format) -> Response:
     triples = [*_parsed(current_app.extensions["backend"].describe().void),
                ox.Triple(ox.NamedNode(DATASET), ox.NamedNode(description.VOID + "sparqlEndpoint"),
                          ox.NamedNode(description.endpoint_url()))]

@@ -37,6 +37,9 @@ class QueryJob:
     declares_dataset: bool = False  # the query has FROM / FROM NAMED
     federated: bool = False  # the query has SERVICE clauses (to allowed endpoints)
     prefixes: dict[str, str] = field(default_factory=dict)  # the query's, reused to write Turtle/TriG
+    # Variables bound to RDF terms before evaluation (a named query's parameters, server.query_library):
+    # the embedded backend passes them to pyoxigraph as `substitutions`, the remote one as a VALUES block.
+    substitutions: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass

@@ -39,6 +39,8 @@ class Build:
 
 
 class EmbeddedBackend:
+    immutable = True  # a build never changes; a new one has a new version (server.caching relies on it)
+
     def __init__(self, store: Path, workers: int, memory_limit: int = 0, isolate_network: bool = False):
         self.link = Path(store)
         self.workers, self.memory_limit, self.isolate_network = workers, memory_limit, isolate_network
@@ -123,6 +125,7 @@ class EmbeddedBackend:
                 "dataset": (job.dataset.default_graphs, job.dataset.named_graphs) if job.dataset else None,
                 "declares_dataset": job.declares_dataset,
                 "federated": job.federated,
+                "substitutions": job.substitutions,
             })
             message = self._receive(worker, deadline, limits)
         except EndpointError:

@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from server.backends import DATASET, META_GRAPH, Description, Limits, QueryJob, Result, rowcap
+from server.backends import DATASET, META_GRAPH, Description, Limits, QueryJob, Result, rowcap, values
 from server.errors import EndpointError, QuerySyntaxError, UpstreamError, UpstreamTimeout
 
 CHUNK = 64 * 1024
@@ -63,7 +63,7 @@ class RemoteBackend:
             accept = "text/tab-separated-values" if job.kind == "solutions" else "application/n-triples"
         else:
             accept = job.media_type
-        params = [("query", job.text)]
+        params = [("query", values.bind(job.text, job.substitutions) if job.substitutions else job.text)]
         if job.dataset is not None:
             params += [("default-graph-uri", iri) for iri in job.dataset.default_graphs]
             params += [("named-graph-uri", iri) for iri in job.dataset.named_graphs]

@@ -1,0 +1,209 @@
+"""Dereferencing the dataset's IRIs (W3C Cool URIs for the Semantic Web, https://www.w3.org/TR/cooluris/).
+
+The canonical base (Config.base_iri, https://w3id.org/ungass-kg/) is mapped onto this server's paths:
+`/id/…` answers for `<base>id/…`, `/ont` for the ontology. Two policies, as Cool URIs §4 describes:
+- slash IRIs of things (`/id/…`, `/graph/…`) answer `303 See Other` to a document about the thing
+  chosen by content negotiation: `/page/id/…` (HTML) or `/data/id/….ttl|.jsonld|.nt|.rdf` (§4.3);
+- hash IRIs (`/ont#Term`, `/dataset#…`, `/shapes#…`) are served by their document (`/ont`, …),
+  which answers `200` in the negotiated format (§4.2), with `Content-Location` naming the variant.
+Every answer carries `Vary: Accept` and `Link: rel="alternate"` to the other formats; `format=`
+overrides Accept. An IRI the graph does not know answers 404 naming it; an Accept nothing fits, 406.
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from server import conneg, errors, pages, pages_queries
+from server.config import Config
+from server.errors import EndpointError, NotAcceptable, NotFound
+
+blueprint = Blueprint("ld", __name__)
+
+HTML = conneg.Format("html", "text/html", ("application/xhtml+xml",))
+# Offered in this order: a request with no Accept, or */*, gets HTML (a person's browser sends text/html
+# anyway; a client that wants RDF says so).
+OFFERS = (HTML, conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML)
+EXTENSIONS = {"ttl": conneg.TURTLE, "jsonld": conneg.JSONLD, "nt": conneg.NTRIPLES, "rdf": conneg.RDFXML}
+SUFFIX = {fmt.name: ext for ext, fmt in EXTENSIONS.items()}
+HASH_DOCUMENTS = ("ont", "dataset", "shapes")  # served directly: their terms are <document#name>
+PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+            "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
+            "eli": "http://data.europa.eu/eli/ontology#", "prov": "http://www.w3.org/ns/prov#",
+            "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/", "foaf": "http://xmlns.com/foaf/0.1/",
+            "cito": "http://purl.org/spar/cito/", "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
+            "sh": "http://www.w3.org/ns/shacl#", "ukg": "https://w3id.org/ungass-kg/ont#"}
+
+
+def base() -> str:
+    config: Config = current_app.config["SERVER"]
+    return config.base_iri
+
+
+def local_path(iri: str) -> str | None:
+    """This server's path for a canonical IRI under the base (with its #fragment), or None."""
+    return "/" + iri[len(base()):] if iri.startswith(base()) else None
+
+
+@blueprint.app_template_filter("localhref")
+def href(iri: str) -> str:
+    """Where a link to `iri` goes: its path here if it is under the base, else the IRI itself."""
+    return local_path(iri) or iri
+
+
+def negotiate(accept: str | None, format_param: str | None) -> conneg.Format:
+    if format_param is not None:
+        wanted = format_param.strip().lower()
+        for fmt in OFFERS:
+            if wanted in (fmt.name, fmt.media_type, *fmt.aliases, SUFFIX.get(fmt.name)):
+                return fmt
+        raise NotAcceptable(f"format={format_param!r} is not offered for a resource; {offered()}")
+    if not accept or not accept.strip():
+        return OFFERS[0]
+    by_type = {fmt.media_type: fmt for fmt in OFFERS}
+    for fmt in OFFERS:
+        for alias in fmt.aliases:
+            by_type.setdefault(alias, fmt)
+    best = parse_accept_header(accept, MIMEAccept).best_match(list(by_type))
+    if best is None:
+        raise NotAcceptable(f"no format in Accept: {accept} is offered for a resource; {offered()}")
+    return by_type[best]
+
+
+def offered() -> str:
+    return "offered: " + ", ".join(f"{f.media_type} (format={f.name})" for f in OFFERS)
+
+
+def _format_param() -> str | None:
+    values = request.args.getlist("format")
+    if len(values) > 1:
+        raise errors.BadParameter(f"format= is given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
+def _variants(path: str) -> dict[conneg.Format, str]:
+    """The URL of each document about the thing at `path` (/id/…)."""
+    if path.lstrip("/").split("/")[0] in HASH_DOCUMENTS:
+        return {fmt: f"{path}?format={fmt.name}" for fmt in OFFERS}
+    return {HTML: "/page" + path, **{fmt: f"/data{path}.{ext}" for ext, fmt in EXTENSIONS.items()}}
+
+
+def _link_header(variants: dict[conneg.Format, str], current: conneg.Format | None) -> str:
+    return ", ".join(f'<{url}>; rel="alternate"; type="{fmt.media_type}"'
+                     for fmt, url in variants.items() if fmt is not current)
+
+
+def describe(iri: str) -> list[ox.Triple]:
+    """The description served for `iri`: a hash document's includes the terms named by its fragments."""
+    name = "describe-document" if local_path(iri).lstrip("/") in HASH_DOCUMENTS else "describe"
+    return pages_queries.triples(name, this=ox.NamedNode(iri))
+
+
+def _known(iri: str, description: list[ox.Triple]) -> None:
+    if not description and not pages_queries.rows("inverse", this=ox.NamedNode(iri)):
+        raise NotFound(f"<{iri}> is not in the graph (served here at {local_path(iri)})")
+
+
+def _iri(path: str) -> str:
+    iri = base() + path.lstrip("/")
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise NotFound(f"{path!r} does not make an IRI under {base()}: {error}") from None
+    return iri
+
+
+@blueprint.route("/id/<path:rest>", methods=["GET"])
+@blueprint.route("/graph/<path:rest>", methods=["GET"])
+def thing(rest: str) -> Response:
+    """A slash IRI: 303 to the document in the negotiated format."""
+    path = request.path
+    iri = _iri(path)
+    fmt = negotiate(request.headers.get("Accept"), _format_param())
+    _known(iri, describe(iri))
+    variants = _variants(path)
+    response = redirect(variants[fmt], code=303)
+    response.headers["Link"] = _link_header(variants, None)
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.route("/ont/<version>", methods=["GET"])
+def ontology_version(version: str) -> Response:
+    """A version IRI of the ontology (owl:versionIRI): 303 to the ontology, which is that version."""
+    iri = _iri(request.path)
+    _known(iri, [])
+    response = redirect("/ont", code=303)
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.route("/page/<path:rest>", methods=["GET"])
+def page(rest: str) -> Response:
+    path = "/" + rest
+    iri = _iri(path)
+    description = describe(iri)
+    _known(iri, description)
+    response = Response(pages.resource_page(iri, description), content_type="text/html; charset=utf-8")
+    response.headers["Link"] = _link_header(_variants(path), HTML)
+    return response
+
+
+@blueprint.route("/data/<path:rest>", methods=["GET"])
+def data(rest: str) -> Response:
+    stem, _, ext = rest.rpartition(".")
+    if ext not in EXTENSIONS or not stem:
+        raise NotFound(f"/data/{rest}: a data document ends in one of "
+                       + ", ".join(f".{e}" for e in EXTENSIONS))
+    path = "/" + stem
+    iri = _iri(path)
+    description = describe(iri)
+    _known(iri, description)
+    response = _rdf(description, EXTENSIONS[ext])
+    response.headers["Link"] = _link_header(_variants(path), EXTENSIONS[ext])
+    return response
+
+
+def _rdf(triples: list[ox.Triple], fmt: conneg.Format) -> Response:
+    rdf_format = ox.RdfFormat.from_media_type(fmt.media_type)
+    prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+    return Response(ox.serialize(triples, format=rdf_format, prefixes=prefixes), content_type=fmt.content_type)
+
+
+@blueprint.route("/ont", methods=["GET"])
+@blueprint.route("/dataset", methods=["GET"])
+@blueprint.route("/shapes", methods=["GET"])
+def hash_document() -> Response:
+    """A document whose terms are hash IRIs: 200 in the negotiated format."""
+    path = request.path
+    iri = _iri(path)
+    fmt = negotiate(request.headers.get("Accept"), _format_param())
+    description = describe(iri)
+    _known(iri, description)
+    if fmt is HTML:
+        body = pages.ontology_page(iri) if path == "/ont" else pages.resource_page(iri, description)
+        response = Response(body, content_type="text/html; charset=utf-8")
+    else:
+        response = _rdf(description, fmt)
+    variants = _variants(path)
+    response.headers["Content-Location"] = variants[fmt]
+    response.headers["Link"] = _link_header(variants, fmt)
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.errorhandler(EndpointError)
+def error_page(error: EndpointError) -> Response:
+    """The typed errors of these routes, as a page for a browser (status from server.errors.STATUS)."""
+    status = errors.status_of(error)
+    accept = parse_accept_header(request.headers.get("Accept"), MIMEAccept)
+    if status >= 500 or accept.best_match(["text/plain", "text/html"], "text/plain") != "text/html":
+        return errors.text_response(status, f"{status} {type(error).__name__}: {error.message}", error.headers)
+    body = render_template("error.html", status=status, name=type(error).__name__, message=error.message,
+                           title=f"{status} {type(error).__name__}")
+    response = Response(body, status=status, content_type="text/html; charset=utf-8")
+    response.headers.update(error.headers)
+    return response

@@ -1,0 +1,173 @@
+"""/queries: the published query library over HTTP (listing, running by name, the query text) and /openapi.json.
+
+A named query runs like a /sparql request (server.sparql): the same format negotiation
+(server.conneg, with `format=`), the same backend, limits and streaming; its parameters come from the
+query string only, and are bound as RDF terms (server.query_library), never written into the text.
+The library is read once, when the app is made: a query file that is not valid stops the server.
+"""
+from __future__ import annotations
+
+import html
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from server import conneg, openapi, protocol, query_library
+from server.backends import Limits, QueryJob
+from server.config import Config
+from server.errors import BadParameter, NotAcceptable, UriTooLong
+from server.query_library import Library, Query
+
+blueprint = Blueprint("queries", __name__)
+SPARQL_QUERY = "application/sparql-query"
+LISTING_TYPES = {"json": "application/json", "html": "text/html"}
+
+
+@blueprint.record_once
+def _load(state) -> None:
+    app: Flask = state.app
+    app.extensions.setdefault("queries", query_library.load())
+
+
+def library() -> Library:
+    return current_app.extensions["queries"]
+
+
+@blueprint.route("/queries", methods=["GET"])
+def listing() -> Response:
+    params = _params()
+    unknown = sorted({name for name, _ in params} - {"format"})
+    if unknown:
+        raise BadParameter(f"/queries takes only format= (json or html), not {', '.join(unknown)}")
+    kind = _listing_format(dict(params).get("format"))
+    if kind == "html":
+        response = Response(_html(library()), content_type="text/html; charset=utf-8")
+    else:
+        body = {"queries": [describe(q) for q in library()]}
+        response = Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n",
+                            content_type="application/json")
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.route("/queries/<name>", methods=["GET"])
+def run(name: str) -> Response:
+    if name.endswith(".rq"):
+        return _text(library().get(name[:-3]))
+    query = library().get(name)
+    params = _params()
+    formats = [value for key, value in params if key == "format"]
+    if len(formats) > 1:
+        raise BadParameter(f"format= is given {len(formats)} times; give it once")
+    fmt = formats[0] if formats else None
+    if fmt is not None and fmt.strip().lower() in ("sparql", SPARQL_QUERY):
+        return _text(query)
+    bindings = query_library.bind(query, [(key, value) for key, value in params if key != "format"])
+    result_format = conneg.negotiate(query.kind, request.headers.get("Accept"), fmt)
+    config: Config = current_app.config["SERVER"]
+    job = QueryJob(text=query.text, kind=query.kind, media_type=result_format.media_type,
+                   prefixes=query.prefixes, substitutions=tuple(bindings.items()))
+    result = current_app.extensions["backend"].query(job, Limits(config.time_limit, config.row_limit))
+    response = Response(content_type=result_format.content_type)
+    if result.body is not None:
+        response.set_data(result.body)
+    else:
+        response.response = result  # streamed; werkzeug calls result.close() when the client is done
+    if result.truncated is not None:
+        response.headers["X-Row-Limit"] = str(result.row_limit)
+        response.headers["X-Result-Truncated"] = "true" if result.truncated else "false"
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.route("/openapi.json", methods=["GET"])
+def openapi_document() -> Response:
+    config: Config = current_app.config["SERVER"]
+    root = config.public_url.rstrip("/") + "/" if config.public_url else request.url_root
+    body = openapi.document(library(), root)
+    return Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n", content_type="application/json")
+
+
+def describe(query: Query) -> dict:
+    """A query as the JSON listing gives it (and as the workbench offers it as an example)."""
+    examples = query.example_values()
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "tags": list(query.tags),
+        "params": [{"name": p.name, "type": p.type, "required": p.required, "description": p.description,
+                    "example": p.example, **({"default": p.default} if p.default is not None else {})}
+                   for p in query.params],
+        "variables": list(query.variables),
+        "url": f"queries/{query.name}",
+        "text_url": f"queries/{query.name}.rq",
+        "example_url": f"queries/{query.name}" + (f"?{urlencode(examples)}" if examples else ""),
+        "query": query.body,
+        "example_query": query.example_query(),
+    }
+
+
+def _params() -> list[tuple[str, str]]:
+    config: Config = current_app.config["SERVER"]
+    if len(request.query_string) > config.max_request_bytes:
+        raise UriTooLong(f"the query string has {len(request.query_string)} bytes, over the limit of "
+                         f"{config.max_request_bytes}")
+    return protocol.parse_form(request.query_string, "the URL")
+
+
+def _listing_format(format_param: str | None) -> str:
+    if format_param is not None:
+        wanted = format_param.strip().lower()
+        for kind, media_type in LISTING_TYPES.items():
+            if wanted in (kind, media_type):
+                return kind
+        raise NotAcceptable(f"format={format_param!r} is not offered for /queries; offered: json, html")
+    accept = request.headers.get("Accept")
+    if not accept or not accept.strip():
+        return "json"
+    best = parse_accept_header(accept, MIMEAccept).best_match(list(LISTING_TYPES.values()))
+    if best is None:
+        raise NotAcceptable(f"no format in Accept: {accept} is offered for /queries; "
+                            "offered: application/json (format=json), text/html (format=html)")
+    return "json" if best == "application/json" else "html"
+
+
+def _text(query: Query) -> Response:
+    response = Response(query.text, content_type=SPARQL_QUERY + "; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{query.name}.rq"'
+    return response
+
+
+def _html(queries: Library) -> str:
+    """The listing for a person: each query with its description and a form to run it."""
+    e = html.escape
+    items = []
+    for q in queries:
+        fields = "".join(
+            f'<label>{e(p.name)} <small>({e(p.type)}{", required" if p.required else ""})</small> '
+            f'<input name="{e(p.name)}" value="{e(p.example)}"{" required" if p.required else ""} '
+            f'title="{e(p.description)}"></label> '
+            for p in q.params
+        )
+        formats = "".join(f'<option value="{f.name}">{e(f.media_type)}</option>' for f in conneg.OFFERS[q.kind])
+        items.append(
+            f'<section id="{e(q.name)}"><h2>{e(q.summary)}</h2>'
+            f'<p><code>{e(q.name)}</code> · {" ".join(f"<span>{e(t)}</span>" for t in q.tags)}</p>'
+            f"<p>{e(q.description)}</p>"
+            f'<form action="queries/{e(q.name)}" method="get">{fields}'
+            f'<label>format <select name="format">{formats}</select></label> <button>Run</button>'
+            f' <a href="queries/{e(q.name)}.rq">the query</a></form></section>'
+        )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Query library</title>'
+        '<base href="' + e(request.url_root) + '"></head><body>'
+        "<h1>Query library</h1><p>Named SPARQL queries over the knowledge graph. Each runs at "
+        "<code>/queries/NAME</code> with its parameters in the URL, answers in the format asked for "
+        '(Accept, or <code>format=</code>), and is described in <a href="openapi.json">the OpenAPI '
+        'document</a>; <a href="queries?format=json">this list as JSON</a>.</p>'
+        + "".join(items) + "</body></html>\n"
+    )

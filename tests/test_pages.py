@@ -1,0 +1,191 @@
+"""Linked-data pages: every IRI under the base dereferences, for people (HTML) and for machines (RDF)."""
+from __future__ import annotations
+
+import html
+import re
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+BASE = "https://w3id.org/ungass-kg/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FORMATS = {  # Accept -> pyoxigraph parser
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
+          "https://schema.org/name", "http://purl.org/dc/terms/title")
+
+
+def local(server, iri: str) -> str:
+    return server.url + iri[len(BASE):]
+
+
+@pytest.fixture(scope="module")
+def one_of_each_class(local_store) -> dict[str, str]:
+    """A resource under <BASE>id/ for every class the data uses (the first by IRI)."""
+    query = f"""SELECT ?class (MIN(STR(?s)) AS ?example) WHERE {{ ?s a ?class .
+                FILTER(STRSTARTS(STR(?s), "{BASE}id/")) }} GROUP BY ?class"""
+    found = {row["class"].value: row["example"].value
+             for row in local_store.query(query, use_default_graph_as_union=True)}
+    assert len(found) > 30, found
+    return found
+
+
+def label_of(store, iri: str) -> str | None:
+    for predicate in LABELS:
+        for quad in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None):
+            return quad.object.value
+    return None
+
+
+def test_every_class_dereferences_in_every_format(server, local_store, one_of_each_class):
+    failures = []
+    for cls, iri in sorted(one_of_each_class.items()):
+        label = label_of(local_store, iri)
+        for accept, rdf_format in FORMATS.items():
+            response = requests.get(local(server, iri), headers={"Accept": accept}, timeout=30)
+            if response.status_code != 200 or not response.headers["Content-Type"].startswith(accept):
+                failures.append(f"{iri} as {accept}: {response.status_code} {response.headers['Content-Type']}")
+                continue
+            triples = {q.triple for q in ox.parse(response.content, format=rdf_format, base_iri=BASE)}
+            if ox.Triple(ox.NamedNode(iri), RDF_TYPE, ox.NamedNode(cls)) not in triples:
+                failures.append(f"{iri} as {accept}: no `a <{cls}>`")
+            if label and not any(t.subject == ox.NamedNode(iri) and t.object.value == label for t in triples):
+                failures.append(f"{iri} as {accept}: no label {label!r}")
+        page = requests.get(local(server, iri), headers={"Accept": "text/html"}, timeout=30)
+        if page.status_code != 200 or iri not in page.text or (label and html.escape(label) not in page.text):
+            failures.append(f"{iri} as HTML: {page.status_code}, IRI or label {label!r} missing")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_thing_answers_303_to_a_document(server):
+    iri = BASE + "id/doc/a-res-s-30-1"
+    for accept, target in (("text/html", "/page/id/doc/a-res-s-30-1"), ("text/turtle", "/data/id/doc/a-res-s-30-1.ttl"),
+                           ("application/ld+json", "/data/id/doc/a-res-s-30-1.jsonld"),
+                           ("application/rdf+xml;q=0.9, application/n-triples", "/data/id/doc/a-res-s-30-1.nt")):
+        response = requests.get(local(server, iri), headers={"Accept": accept}, allow_redirects=False, timeout=30)
+        assert response.status_code == 303, accept
+        assert response.headers["Location"].endswith(target), (accept, response.headers["Location"])
+        assert "Accept" in response.headers["Vary"]
+        assert response.headers["Link"].count('rel="alternate"') == 5
+    assert requests.get(local(server, iri) + "?format=turtle", allow_redirects=False,
+                        timeout=30).headers["Location"].endswith(".ttl")
+
+
+def test_documents_link_their_alternates(server):
+    response = requests.get(server.url + "page/id/stmt/p15-1", timeout=30)
+    assert response.status_code == 200
+    link = response.headers["Link"]
+    for url in ("/data/id/stmt/p15-1.ttl", "/data/id/stmt/p15-1.jsonld", "/data/id/stmt/p15-1.nt",
+                "/data/id/stmt/p15-1.rdf"):
+        assert f"<{url}>" in link and url in response.text
+
+
+def test_unknown_iri_is_a_404_page_naming_it(server):
+    response = requests.get(server.url + "id/stmt/p999-9", headers={"Accept": "text/html"}, timeout=30)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert BASE + "id/stmt/p999-9" in response.text
+    plain = requests.get(server.url + "id/stmt/p999-9", headers={"Accept": "text/turtle"}, timeout=30)
+    assert plain.status_code == 404 and BASE + "id/stmt/p999-9" in plain.text
+    assert requests.get(server.url + "data/id/stmt/p15-1.png", timeout=30).status_code == 404
+
+
+def test_no_acceptable_format_is_406_listing_the_offers(server):
+    response = requests.get(server.url + "id/stmt/p15-1", headers={"Accept": "image/png"}, timeout=30)
+    assert response.status_code == 406
+    for media_type in ("text/html", "text/turtle", "application/ld+json", "application/n-triples",
+                       "application/rdf+xml"):
+        assert media_type in response.text
+    assert requests.get(server.url + "ont", headers={"Accept": "image/png"}, timeout=30).status_code == 406
+
+
+def test_statement_page_shows_its_source_paragraph(server):
+    text = requests.get(server.url + "id/stmt/p15-1", timeout=30).text
+    assert "¶ 15" in text
+    assert "Many Member States shared good practices in effectively implementing measures" in text
+    assert 'href="/id/doc/cnd-ungass-r3-summary/para/15"' in text
+
+
+def test_chapter_page_lists_meeting_panel_and_statements(server):
+    text = requests.get(server.url + "id/doc/a-res-s-30-1/chapter/3", timeout=30).text
+    assert 'href="/id/event/cnd-ungass-r3-chapter-3"' in text
+    assert 'href="/id/event/cnd-ungass-r3-chapter-3-panel"' in text
+    assert 'href="/id/participation/r3-ch3-panel-1"' in text
+    assert re.search(r'href="/id/stmt/p4[4-9]-\d+"', text)
+
+
+def test_actor_page_lists_panels_and_statements(server):
+    text = requests.get(server.url + "id/org/unodc", timeout=30).text
+    section = text.split("Panels and debates", 1)[1]
+    for chapter in range(1, 8):  # ¶5: UNODC participated in each of the panels
+        assert f"/id/event/cnd-ungass-r3-chapter-{chapter}-" in section, chapter
+    assert "Statements that name it" in text and 'href="/id/stmt/p' in section
+
+
+def test_round_page_draws_the_timeline(server):
+    text = requests.get(server.url + "id/event/cnd-ungass-r3", timeout=30).text
+    svg = text.split('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"', 1)[1].split("</svg>", 1)[0]
+    meetings = re.findall(r'class="meeting" data-iri="([^"]+)"', svg)
+    assert len(meetings) == 7
+    # The order of discussion, from the dates of ¶7, 21, 33, 44, 55, 67, 77: I, II, IV, III, V, VII, VI.
+    assert [m.rsplit("-", 1)[1] for m in meetings] == ["1", "2", "4", "3", "5", "7", "6"]
+    assert "September 2017" in svg and "November 2017" in svg
+
+
+def test_document_page_draws_its_citation_network(server):
+    text = requests.get(server.url + "id/doc/a-res-s-30-1", timeout=30).text
+    svg = text.split('class="citation-network"', 1)[1].split("</svg>", 1)[0]
+    nodes = set(re.findall(r'class="node[^"]*" data-iri="([^"]+)"', svg))
+    # ¶1 cites the outcome document (the summary cites it), which cites the 2030 Agenda.
+    assert {BASE + "id/doc/a-res-s-30-1", BASE + "id/doc/cnd-ungass-r3-summary", BASE + "id/doc/2030-agenda"} <= nodes
+    assert f'data-from="{BASE}id/doc/cnd-ungass-r3-summary" data-to="{BASE}id/doc/a-res-s-30-1"' in svg
+    assert "Cited by (transitively)" in text
+
+
+def test_ontology_serves_docs_and_turtle(server, local_store):
+    page = requests.get(server.url + "ont", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and "Vary" in page.headers
+    for term in ("ReportedStatement", "statedIn", "Many", "Participation"):
+        assert f'id="{term}"' in page.text, term
+    turtle = requests.get(server.url + "ont", headers={"Accept": "text/turtle"}, timeout=30)
+    assert turtle.status_code == 200 and turtle.headers["Content-Location"] == "/ont?format=turtle"
+    triples = {q.triple for q in ox.parse(turtle.content, format=ox.RdfFormat.TURTLE)}
+    owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
+    assert ox.Triple(ox.NamedNode(BASE + "ont#ReportedStatement"), RDF_TYPE, owl_class) in triples
+
+
+def test_home_page(server, build_info):
+    text = requests.get(server.url, timeout=30).text
+    for link in ('href="/workbench"', 'href="/ont"', 'href="/.well-known/void"', 'href="/dumps/ungass-kg.ttl"',
+                 'href="/id/doc/cnd-ungass-r3-summary"'):
+        assert link in text, link
+    assert "triples" in text
+
+
+def test_dumps_are_served(server):
+    response = requests.get(server.url + "dumps/ungass-kg.ttl", timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+    assert len(list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))) > 1000
+    assert requests.get(server.url + "dumps/nothing.ttl", timeout=30).status_code == 404
+    assert requests.get(server.url + "dumps/..%2Fbuild.json", timeout=30).status_code == 404
+
+
+def test_workbench_is_offline_and_offers_the_library(server):
+    text = requests.get(server.url + "workbench", timeout=30).text
+    assert 'value="round-timeline"' in text and 'value="document-links"' in text
+    assert not re.search(r'(src|href)="(https?:)?//', text), "nothing may come from another site"
+
+
+def test_page_queries_bind_values_not_text():
+    from server import pages_queries
+    query = pages_queries.bind(pages_queries.text("source"), this=ox.NamedNode(BASE + "id/stmt/p15-1"))
+    assert f"VALUES ?this {{ <{BASE}id/stmt/p15-1> }}" in query
+    with pytest.raises(ValueError):
+        ox.NamedNode(BASE + "id/x> } ; DROP ALL ; {")
+    with pytest.raises(TypeError):
+        pages_queries.bind(pages_queries.text("source"), this="<https://example.org/>")
