@@ -21,6 +21,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=Layout.data, help="folder of curated Turtle (default: data/)")
     p.add_argument("--ontology", type=Path, default=Layout.ontology, help="folder of the ontology and shapes")
     p.add_argument("--build-dir", type=Path, default=Layout.build, help="where the store and dumps go (default: build/)")
+    p.add_argument("--engine", choices=("oxigraph", "pyshacl"), default="oxigraph",
+                   help="SHACL validator: the shapes compiled to SPARQL on pyoxigraph (default), or pyshacl")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="parse and validate everything; report all problems")
     sub.add_parser("build", help="check, then build a fresh store and swap it in atomically")
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK if exit_.code == 0 else EXIT_BAD_INPUT
     layout = Layout(data=args.data, ontology=args.ontology, build=args.build_dir)
     try:
-        return COMMANDS[args.command](layout)
+        return COMMANDS[args.command](layout, args.engine)
     except BadInput as error:
         _report(error.problems, "cannot read the input")
         return EXIT_BAD_INPUT
@@ -54,25 +56,25 @@ def _report(problems, what: str) -> None:
     print(f"{what}: {len(problems)} problem(s); nothing was built.", file=sys.stderr)
 
 
-def check(layout: Layout) -> int:
+def check(layout: Layout, engine: str) -> int:
     from loader import checks
     started = time.perf_counter()
-    data, _ = checks.run(layout)
+    data, _ = checks.run(layout, engine)
     triples = sum(len(s.quads) for s in data)
     print(f"ok: {len(data)} files, {triples} triples conform ({time.perf_counter() - started:.2f} s)")
     return EXIT_OK
 
 
-def build(layout: Layout) -> int:
+def build(layout: Layout, engine: str) -> int:
     from loader import checks, store
     started = time.perf_counter()
-    data, ontology = checks.run(layout)
+    data, ontology = checks.run(layout, engine)
     target = store.build(layout, data, ontology)
     print(f"built {target} ({time.perf_counter() - started:.2f} s)")
     return EXIT_OK
 
 
-def paragraphs(layout: Layout) -> int:
+def paragraphs(layout: Layout, engine: str) -> int:
     from loader.paragraphs import generate
     target = layout.data / "summary" / "paragraphs.ttl"
     changed = generate(layout.data / "source" / "summary.txt", target)
@@ -80,7 +82,7 @@ def paragraphs(layout: Layout) -> int:
     return EXIT_OK
 
 
-def countries(layout: Layout) -> int:
+def countries(layout: Layout, engine: str) -> int:
     from loader.countries import generate
     target = layout.data / "actors" / "countries.ttl"
     changed = generate(layout, target)

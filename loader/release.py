@@ -25,11 +25,11 @@ PREFIXES = {
 
 
 def write(store: ox.Store, folder: Path) -> None:
+    """Dump straight from the store: its order is a function of its content, so dumps are reproducible."""
     folder.mkdir(parents=True, exist_ok=True)
-    quads = sorted(store, key=str)
-    ox.serialize(quads, output=str(folder / "ungass-kg.nq"), format=ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, output=str(folder / "ungass-kg.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    ox.serialize(triples, output=str(folder / "ungass-kg.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    meta = [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name.value == META_GRAPH]
-    ox.serialize(meta, output=str(folder / "void.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    store.dump(str(folder / "ungass-kg.nq"), format=ox.RdfFormat.N_QUADS)
+    store.dump(str(folder / "ungass-kg.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    union = (ox.Triple(q.subject, q.predicate, q.object) for q in store)
+    ox.serialize(union, output=str(folder / "ungass-kg.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    store.dump(str(folder / "void.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(META_GRAPH),
+               prefixes=PREFIXES)

@@ -27,15 +27,14 @@ KEEP = 3  # store folders kept: the current one and the previous ones a running 
 
 def build(layout: Layout, data: list[Source], ontology: list[Source]) -> Path:
     sources = data + ontology + _shapes(layout, ontology)
-    quads = [q for s in sources for q in canonical.quads(s)]
-    build_id = _build_id(quads)
+    build_id = _build_id(sources)
     stores = layout.build / "stores"
     final = stores / build_id
     if not final.exists():
         scratch = stores / f".{build_id}.{os.getpid()}"
         shutil.rmtree(scratch, ignore_errors=True)
         try:
-            _write(scratch, quads, build_id, layout)
+            _write(scratch, (q for s in sources for q in canonical.quads(s)), build_id, layout)
             os.replace(scratch, final)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -50,12 +49,15 @@ def _shapes(layout: Layout, ontology: list[Source]) -> list[Source]:
     return [shapes] if isinstance(shapes, Source) else []
 
 
-def _build_id(quads: list[ox.Quad]) -> str:
-    lines = sorted(str(q) for q in quads)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+def _build_id(sources: list[Source]) -> str:
+    """A content hash of the sources (graph name and bytes of each file): same files, same id."""
+    digest = hashlib.sha256()
+    for source in sorted(sources, key=lambda s: s.graph):
+        digest.update(source.graph.encode("utf-8") + b"\0" + source.path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
-def _write(folder: Path, quads: list[ox.Quad], build_id: str, layout: Layout) -> None:
+def _write(folder: Path, quads, build_id: str, layout: Layout) -> None:
     folder.mkdir(parents=True)
     store = ox.Store(str(folder / "oxigraph"))
     store.bulk_extend(quads)

@@ -1,0 +1,64 @@
+"""The loader's SHACL step on loader.shacl: the same Problems as loader/validation.py gives with pyshacl.
+
+`validate(data, tbox, shapes, layout)` has the signature of loader.validation.validate, so that
+loader/checks.py can call either. One difference, on purpose: a blank focus node is traced to its
+file (pyshacl's copy of the data renames blank nodes, so loader.validation cannot).
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from loader.layout import Layout
+from loader.problems import Problem
+from loader.shacl.dataset import validation_store
+from loader.shacl.engine import Validator
+from loader.shacl.shapes import Path
+from loader.sources import Source
+
+SHORT = (("ukgsh:", "https://w3id.org/ungass-kg/shapes#"), ("ukg:", "https://w3id.org/ungass-kg/ont#"))
+
+
+def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Layout) -> list[Problem]:
+    store = validation_store((q for s in data for q in s.quads), (q for s in tbox for q in s.quads))
+    report = Validator(shapes.quads).validate(store)
+    if report.conforms:
+        return []
+    files = _files_by_subject(data, layout)
+    problems = []
+    for r in report.results:
+        message = r.message or "constraint not met"
+        if r.value is not None and r.value.value not in message:
+            message += f" (value: {_short(r.value)})"
+        where = files.get(r.focus.value, ["(no file: the node is only used as an object)"])
+        problems.append(Problem(
+            path=", ".join(where), kind="shape", message=message, focus=r.focus.value,
+            result_path=_path(r.path) if r.path is not None else "",
+            shape=_short(r.shape), severity=r.severity.value.rsplit("#", 1)[-1]))
+    return sorted(set(problems))
+
+
+def _files_by_subject(sources: list[Source], layout: Layout) -> dict[str, list[str]]:
+    files: dict[str, list[str]] = {}
+    for source in sources:
+        shown = layout.display(source.path)
+        for subject in {q.subject.value for q in source.quads}:
+            files.setdefault(subject, []).append(shown)
+    return files
+
+
+def _path(path: Path) -> str:
+    if path.kind in ("iri", "term"):
+        return _short(path.iri)
+    if path.kind == "inverse" and path.items[0].kind == "iri":
+        return f"^<{path.items[0].iri.value}>"
+    return "(blank node)"
+
+
+def _short(term) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "(blank node)"
+    text = term.value
+    for prefix, ns in SHORT:
+        if text.startswith(ns):
+            return prefix + text[len(ns):]
+    return f"<{text}>" if isinstance(term, ox.NamedNode) else text
