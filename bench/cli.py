@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import argparse
 
-from bench import loading
+from bench import loading, scale, serving
 
-BENCHMARKS = {"loading": loading.run}
+BENCHMARKS = {"loading": loading.run, "serving": serving.run, "scale": scale.run}
 
 
 def main(argv: list[str] | None = None) -> int:
