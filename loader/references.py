@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from loader.layout import Layout
 from loader.problems import Problem
-from loader.sources import Source
+from loader.sources import Source, files_by_subject
 
 ORPHANS = """
 PREFIX ukg: <https://w3id.org/ungass-kg/ont#>
@@ -35,15 +35,11 @@ SELECT DISTINCT ?node WHERE {
 def check(data: list[Source], layout: Layout) -> list[Problem]:
     store = ox.Store()
     store.extend(q for s in data for q in s.quads)
-    files: dict[str, str] = {}
-    for source in data:
-        shown = layout.display(source.path)
-        for q in source.quads:
-            files.setdefault(q.subject.value, shown)
+    files = files_by_subject(data, layout)
     problems = []
     for row in store.query(ORPHANS, use_default_graph_as_union=True):
         iri = row["node"].value
-        problems.append(Problem(files.get(iri, "?"), kind="reference", message=(
+        problems.append(Problem(", ".join(files.get(iri, ["?"])), kind="reference", message=(
             f"<{iri}> is named by no fact of the source: nothing that cites a paragraph (ukg:statedIn) links to it "
             "within two steps. Link it from a statement, participation or citation, give it ukg:statedIn, or remove it.")))
     return problems

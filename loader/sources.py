@@ -43,3 +43,13 @@ def read(layout: Layout) -> tuple[list[Source], list[Source]]:
     if problems:
         raise BadInput(sorted(problems))
     return results, tbox  # type: ignore[return-value]
+
+
+def files_by_subject(sources: list[Source], layout: Layout) -> dict[str, list[str]]:
+    """Which files each subject is described in, so that a report can send the curator to the file."""
+    files: dict[str, list[str]] = {}
+    for source in sources:
+        shown = layout.display(source.path)
+        for subject in {q.subject.value for q in source.quads}:
+            files.setdefault(subject, []).append(shown)
+    return files

@@ -13,7 +13,7 @@ from rdflib.namespace import SH
 
 from loader.layout import Layout
 from loader.problems import Problem
-from loader.sources import Source
+from loader.sources import Source, files_by_subject
 
 
 def to_rdflib(sources: list[Source]) -> rdflib.Graph:
@@ -33,7 +33,7 @@ def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Lay
         raise RuntimeError(f"the SHACL shapes cannot be evaluated: {results.message}")
     if conforms:
         return []
-    files = _files_by_subject(data, layout)
+    files = files_by_subject(data, layout)
     problems = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -50,15 +50,6 @@ def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Lay
             result_path=_short(path, results) if path is not None else "",
             shape=_short(shape), severity=str(severity).rsplit("#", 1)[-1]))
     return sorted(set(problems))
-
-
-def _files_by_subject(sources: list[Source], layout: Layout) -> dict[str, list[str]]:
-    files: dict[str, list[str]] = {}
-    for source in sources:
-        shown = layout.display(source.path)
-        for subject in {q.subject.value for q in source.quads}:
-            files.setdefault(subject, []).append(shown)
-    return files
 
 
 def _short(term, graph: rdflib.Graph | None = None) -> str:

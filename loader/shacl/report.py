@@ -13,7 +13,7 @@ from loader.problems import Problem
 from loader.shacl.dataset import validation_store
 from loader.shacl.engine import Validator
 from loader.shacl.shapes import Path
-from loader.sources import Source
+from loader.sources import Source, files_by_subject
 
 SHORT = (("ukgsh:", "https://w3id.org/ungass-kg/shapes#"), ("ukg:", "https://w3id.org/ungass-kg/ont#"))
 
@@ -23,7 +23,7 @@ def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Lay
     report = Validator(shapes.quads).validate(store)
     if report.conforms:
         return []
-    files = _files_by_subject(data, layout)
+    files = files_by_subject(data, layout)
     problems = []
     for r in report.results:
         message = r.message or "constraint not met"
@@ -35,15 +35,6 @@ def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Lay
             result_path=_path(r.path) if r.path is not None else "",
             shape=_short(r.shape), severity=r.severity.value.rsplit("#", 1)[-1]))
     return sorted(set(problems))
-
-
-def _files_by_subject(sources: list[Source], layout: Layout) -> dict[str, list[str]]:
-    files: dict[str, list[str]] = {}
-    for source in sources:
-        shown = layout.display(source.path)
-        for subject in {q.subject.value for q in source.quads}:
-            files.setdefault(subject, []).append(shown)
-    return files
 
 
 def _path(path: Path) -> str:
