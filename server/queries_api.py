@@ -15,8 +15,8 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from server import conneg, openapi, protocol, query_library
-from server.backends import Limits, QueryJob
+from server import conneg, openapi, protocol, query_library, sparql
+from server.backends import QueryJob
 from server.config import Config
 from server.errors import BadParameter, NotAcceptable, UriTooLong
 from server.query_library import Library, Query
@@ -70,17 +70,7 @@ def run(name: str) -> Response:
     config: Config = current_app.config["SERVER"]
     job = QueryJob(text=query.text, kind=query.kind, media_type=result_format.media_type,
                    prefixes=query.prefixes, substitutions=tuple(bindings.items()))
-    result = current_app.extensions["backend"].query(job, Limits(config.time_limit, config.row_limit))
-    response = Response(content_type=result_format.content_type)
-    if result.body is not None:
-        response.set_data(result.body)
-    else:
-        response.response = result  # streamed; werkzeug calls result.close() when the client is done
-    if result.truncated is not None:
-        response.headers["X-Row-Limit"] = str(result.row_limit)
-        response.headers["X-Result-Truncated"] = "true" if result.truncated else "false"
-    response.vary.add("Accept")
-    return response
+    return sparql.answer(job, result_format, config)
 
 
 @blueprint.route("/openapi.json", methods=["GET"])

@@ -39,11 +39,12 @@ def endpoint() -> Response:
         federated=bool(scan.services),
         prefixes=scan.prefixes,
     )
-    return caching.respond(lambda: _answer(job, result_format, config), "query", job.text, job.dataset,
+    return caching.respond(lambda: answer(job, result_format, config), "query", job.text, job.dataset,
                            result_format.media_type)
 
 
-def _answer(job: QueryJob, result_format: conneg.Format, config: Config) -> Response:
+def answer(job: QueryJob, result_format: conneg.Format, config: Config) -> Response:
+    """Run a job on the backend and answer it: streamed, in the negotiated format, the row cap announced."""
     result = current_app.extensions["backend"].query(job, Limits(config.time_limit, config.row_limit))
     response = Response(content_type=result_format.content_type)
     if result.body is not None:
