@@ -65,15 +65,21 @@ def negotiate(kind: str, accept: str | None, format_param: str | None = None) ->
         raise NotAcceptable(f"format={format_param!r} is not offered for this {_what(kind)}; {offered(kind)}")
     if not accept or not accept.strip():
         return offers[0]
+    best = best_offer(accept, offers)
+    if best is None:
+        raise NotAcceptable(f"no format in Accept: {accept} is offered for this {_what(kind)}; {offered(kind)}")
+    return best
+
+
+def best_offer(accept: str, offers) -> Format | None:
+    """The offer an Accept header prefers (RFC 9110 §12.5.1, q-values), or None when none fits."""
     # Primary media types first, so that a wildcard (text/*) never lands on an alias (text/xml).
     by_type = {fmt.media_type: fmt for fmt in offers}
     for fmt in offers:
         for alias in fmt.aliases:
             by_type.setdefault(alias, fmt)
     best = parse_accept_header(accept, MIMEAccept).best_match(list(by_type))
-    if best is None:
-        raise NotAcceptable(f"no format in Accept: {accept} is offered for this {_what(kind)}; {offered(kind)}")
-    return by_type[best]
+    return None if best is None else by_type[best]
 
 
 def offered(kind: str) -> str:

@@ -63,14 +63,10 @@ def negotiate(accept: str | None, format_param: str | None) -> conneg.Format:
         raise NotAcceptable(f"format={format_param!r} is not offered for a resource; {offered()}")
     if not accept or not accept.strip():
         return OFFERS[0]
-    by_type = {fmt.media_type: fmt for fmt in OFFERS}
-    for fmt in OFFERS:
-        for alias in fmt.aliases:
-            by_type.setdefault(alias, fmt)
-    best = parse_accept_header(accept, MIMEAccept).best_match(list(by_type))
+    best = conneg.best_offer(accept, OFFERS)
     if best is None:
         raise NotAcceptable(f"no format in Accept: {accept} is offered for a resource; {offered()}")
-    return by_type[best]
+    return best
 
 
 def offered() -> str:
