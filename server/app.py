@@ -33,7 +33,7 @@ def open_backend(config: Config) -> Backend:
         return RemoteBackend(config.remote)
     from server.backends.embedded import EmbeddedBackend
     return EmbeddedBackend(config.store, config.workers, config.worker_memory_mb * 2**20,
-                           isolate_network=not config.service_allow_list)
+                           isolate_network=not config.service_allow_list, storage=config.storage)
 
 
 def close(app: Flask) -> None:

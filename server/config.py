@@ -1,15 +1,10 @@
 """The server's settings: one frozen object, built by the CLI or a test and handed to `create_app`."""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _default_workers() -> int:
-    return max(2, os.cpu_count() or 2)
 
 
 @dataclass(frozen=True)
@@ -23,8 +18,10 @@ class Config:
     max_request_bytes: int = 256 * 1024  # a POST body (413) or a GET query string (414)
     # SERVICE federation: the endpoint IRIs a query may name; empty refuses every SERVICE.
     service_allow_list: tuple[str, ...] = ()
-    # The embedded backend's worker processes.
-    workers: int = field(default_factory=_default_workers)
+    # The embedded backend's worker processes, and where they keep the store: "memory" (each loads a copy,
+    # ~400 bytes per triple, 2-5x faster on scans and joins) or "disk" (RocksDB read-only, shared page cache).
+    workers: int = 2  # per server process (server.processes)
+    storage: str = "memory"
     worker_memory_mb: int = 2048  # RLIMIT_DATA of each worker; 0 for none
     cors_origin: str = "*"
     # The URL the service is reached at (behind a proxy); by default, the one each request was sent to.

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from server_fixtures import wait_for
 
@@ -64,19 +65,23 @@ class Process:
                 f"\nstderr:\n{self.output['stderr'].decode(errors='replace')}")
 
 
-def worker_pids(parent: int) -> set[int]:
+def child_pids(parent: int) -> set[int]:
     children = Path(f"/proc/{parent}/task/{parent}/children")
     return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
 
 
+def gone(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+
+
 def test_python_m_server_serves_the_store_on_the_printed_url(server_build, build_info):
-    process = Process("--port", "0", "--build-dir", str(server_build), "--workers", "2")
+    process = Process("--port", "0", "--build-dir", str(server_build), "--processes", "1", "--workers", "2")
     try:
         url = process.url(60)
         assert url.startswith("http://127.0.0.1:") and url.endswith("/"), str(process)
         health = wait_for(lambda: _health(url), 30, lambda: str(process))
         assert health["build_id"] == build_info["build_id"], str(process)
-        workers = worker_pids(process.popen.pid)
+        workers = child_pids(process.popen.pid)
         assert len(workers) == 2, f"{workers}. {process}"
         answer = requests.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
         assert answer.json()["boolean"] is True, str(process)
@@ -84,8 +89,38 @@ def test_python_m_server_serves_the_store_on_the_printed_url(server_build, build
     finally:
         code = process.stop()
     assert code == 0, str(process)
-    assert all(not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
-               for pid in workers), f"query workers outlived the server. {process}"
+    assert all(gone(pid) for pid in workers), f"query workers outlived the server. {process}"
+
+
+def test_several_server_processes_share_the_port_and_a_dead_one_is_replaced(server_build):
+    process = Process("--port", "0", "--build-dir", str(server_build), "--processes", "2", "--workers", "1")
+    try:
+        url = process.url(60)
+        copies = child_pids(process.popen.pid)
+        assert len(copies) == 2, f"{copies}. {process}"
+        workers = {pid for copy in copies for pid in child_pids(copy)}
+        assert len(workers) == 2, f"one query worker per server process expected: {workers}. {process}"
+        # Each request on a new connection: the kernel hands connections to both processes.
+        seen = {requests.get(url + "health", timeout=10).json()["process"] for _ in range(40)}
+        assert seen <= copies and len(seen) == 2, f"answered by {seen}, server processes {copies}"
+        victim = sorted(copies)[0]
+        os.kill(victim, signal.SIGKILL)
+        fresh = wait_for(lambda: (child_pids(process.popen.pid) - {victim}) if len(
+            child_pids(process.popen.pid) - {victim}) == 2 else None, 60, lambda: str(process))
+        answer = wait_for(lambda: _ask(url), 30, lambda: str(process))
+        assert answer is True
+    finally:
+        code = process.stop()
+    assert code == 0, str(process)
+    assert "exited with code -9; starting another" in process.output["stderr"].decode(), str(process)
+    assert all(gone(pid) for pid in fresh | workers), f"processes outlived the server. {process}"
+
+
+def _ask(url: str) -> bool | None:
+    try:
+        return requests.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10).json()["boolean"]
+    except requests.ConnectionError:
+        return None
 
 
 def _health(url: str) -> dict | None:
@@ -96,8 +131,9 @@ def _health(url: str) -> dict | None:
     return response.json() if response.status_code == 200 else None
 
 
-def test_a_missing_store_is_one_line_on_stderr_and_exit_code_2(tmp_path):
-    process = Process("--port", "0", "--build-dir", str(tmp_path / "nowhere"))
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_missing_store_is_one_line_on_stderr_and_exit_code_2(tmp_path, processes):
+    process = Process("--port", "0", "--build-dir", str(tmp_path / "nowhere"), "--processes", processes)
     process.popen.wait(60)
     assert process.stop() == 2, str(process)
     stderr = process.output["stderr"].decode()

@@ -345,6 +345,30 @@ def test_health_names_the_build_it_serves(server, build_info):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
+def test_the_store_on_disk_answers_like_the_copy_in_memory(server, start_server, build_info):
+    disk = start_server(storage="disk")
+    assert requests.get(server.url + "health", timeout=30).json()["storage"] == "memory"
+    assert requests.get(disk.url + "health", timeout=30).json()["storage"] == "disk"
+    for fmt in ("json", "tsv"):
+        assert rows(get(disk, UNITS, format=fmt)) == rows(get(server, UNITS, format=fmt))
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert count(disk, query, **{"default-graph-uri": ORGANIZATIONS}) == build_info["graphs"][ORGANIZATIONS]
+    assert count(server, query, **{"default-graph-uri": ORGANIZATIONS}) == build_info["graphs"][ORGANIZATIONS]
+
+
+def test_in_memory_storage_needs_the_release_dump(server_build, tmp_path):
+    copy = tmp_path / "build" / "stores" / "copy"
+    shutil.copytree((server_build / "store").resolve(), copy, ignore=shutil.ignore_patterns("release"))
+    (tmp_path / "build" / "store").symlink_to("stores/copy")
+    with pytest.raises(FileNotFoundError, match="release/ungass-kg.nq.*--storage disk"):
+        create_app(Config(build_dir=tmp_path / "build", workers=1))
+    disk = serve(create_app(Config(build_dir=tmp_path / "build", workers=1, storage="disk")))
+    try:
+        assert get(disk, f"ASK {{ <{UNODC}> ?p ?o }}", format="json").json()["boolean"] is True
+    finally:
+        disk.stop()
+
+
 # The remote backend: the same server over another SPARQL endpoint.
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
@@ -385,14 +409,14 @@ def test_remote_backend_over_oxigraph_server(oxigraph_server, local_store):
 def test_the_server_follows_the_loader_when_it_swaps_in_a_new_build(server_build, tmp_path, build_info):
     real = (server_build / "store").resolve()
     stores = tmp_path / "build" / "stores"
-    shutil.copytree(real, stores / "first", ignore=shutil.ignore_patterns("release"))
+    shutil.copytree(real, stores / "first")
     (tmp_path / "build" / "store").symlink_to("stores/first")
     local = serve(create_app(Config(build_dir=tmp_path / "build", workers=1)))
     try:
         health = lambda: requests.get(local.url + "health", timeout=30).json()  # noqa: E731
         assert health()["build_id"] == build_info["build_id"]
         # What `loader build` does: a new folder, then one atomic rename of the link.
-        shutil.copytree(real, stores / "second", ignore=shutil.ignore_patterns("release"))
+        shutil.copytree(real, stores / "second")
         info = json.loads((stores / "second" / "build.json").read_text())
         (stores / "second" / "build.json").write_text(json.dumps({**info, "build_id": "second"}))
         (tmp_path / "build" / ".store.new").symlink_to("stores/second")

@@ -1,7 +1,8 @@
-"""The default backend: pyoxigraph over the loader's on-disk store, queries run in a pool of worker processes.
+"""The default backend: pyoxigraph over the loader's store, queries run in a pool of worker processes.
 
 The store layout is the loader's contract: BUILD/store links to BUILD/stores/<build-id>/, which holds
-`oxigraph/` (opened read-only) and `build.json`. When the loader swaps the link to a new build, the
+`oxigraph/` (opened read-only), `release/ungass-kg.nq` (loaded by each worker when the storage is
+"memory", the default) and `build.json`. When the loader swaps the link to a new build, the
 server notices within a second, starts workers on the new build, and from then on sends queries there;
 the old build's workers finish the queries they have and stop (the loader keeps old builds for that).
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server.backends import META_GRAPH, Description, Limits, QueryJob, Result
+from server.backends import META_GRAPH, Description, Limits, QueryJob, Result, worker
 from server.backends.pool import Pool, Retired, Worker
 from server.errors import EndpointError, InternalError, QuerySyntaxError, QueryTimeout, UpstreamError, WorkerLost
 
@@ -41,19 +42,24 @@ class Build:
 class EmbeddedBackend:
     immutable = True  # a build never changes; a new one has a new version (server.caching relies on it)
 
-    def __init__(self, store: Path, workers: int, memory_limit: int = 0, isolate_network: bool = False):
+    def __init__(self, store: Path, workers: int, memory_limit: int = 0, isolate_network: bool = False,
+                 storage: str = "memory"):
         self.link = Path(store)
         self.workers, self.memory_limit, self.isolate_network = workers, memory_limit, isolate_network
+        self.storage = storage
         self.current = self._open(self.link.resolve())
         self._next_check = time.monotonic() + SWAP_CHECK
         self._swapping = threading.Lock()
         self._unusable: Path | None = None  # a build that failed to open: not tried again
 
     def _open(self, path: Path) -> Build:
-        build_file, database = path / "build.json", path / "oxigraph"
+        build_file, database, dump = path / "build.json", path / "oxigraph", path / "release" / worker.DUMP
         if not build_file.is_file() or not database.is_dir():
             raise FileNotFoundError(f"no store at {self.link}: expected build.json and oxigraph/ in it "
                                     "(run `python -m loader build` first)")
+        if self.storage == "memory" and not dump.is_file():
+            raise FileNotFoundError(f"no {dump.relative_to(path)} in the store at {self.link}, which in-memory "
+                                    "storage loads (rebuild with `python -m loader build`, or use --storage disk)")
         info = json.loads(build_file.read_text(encoding="utf-8"))
         description = Description(
             version=info["build_id"],
@@ -63,7 +69,7 @@ class EmbeddedBackend:
             union_default_graph=True,
             source=str(path),
         )
-        pool = Pool(str(database), self.workers, self.memory_limit, self.isolate_network)
+        pool = Pool(str(database), self.workers, self.memory_limit, self.isolate_network, self.storage)
         return Build(path, info, description, pool)
 
     def _build(self) -> Build:
@@ -97,7 +103,8 @@ class EmbeddedBackend:
     def health(self) -> dict:
         build = self._build()
         pool = build.pool
-        return {"backend": "embedded", "store": str(build.path), "build_id": build.info["build_id"],
+        return {"backend": "embedded", "store": str(build.path), "storage": self.storage,
+                "build_id": build.info["build_id"],
                 "triples": build.info.get("triples"),
                 "workers": {"size": pool.size, "alive": pool.alive(), "idle": pool.idle(), "replaced": pool.replaced,
                             "network_isolated": pool.network_isolated}}

@@ -47,8 +47,10 @@ class Worker:
 
 
 class Pool:
-    def __init__(self, store_path: str, size: int, memory_limit: int = 0, isolate_network: bool = False):
+    def __init__(self, store_path: str, size: int, memory_limit: int = 0, isolate_network: bool = False,
+                 storage: str = "disk"):
         self.store_path = store_path
+        self.storage = storage
         self.size = size
         self.memory_limit = memory_limit
         self.isolate_network = isolate_network
@@ -126,7 +128,7 @@ class Pool:
         with child:
             process = subprocess.Popen(
                 [sys.executable, "-m", "server.backends.worker", str(child.fileno()), self.store_path,
-                 str(self.memory_limit), "1" if self.isolate_network else "0"],
+                 str(self.memory_limit), "1" if self.isolate_network else "0", self.storage],
                 pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env,
             )
         return process, Connection(parent.detach())

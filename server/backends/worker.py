@@ -1,4 +1,8 @@
-"""A query worker process: opens the store read-only once, then answers one job at a time over its pipe.
+"""A query worker process: opens the store once, then answers one job at a time over its pipe.
+
+The store is the loader's on-disk store opened read-only (storage "disk"), or an in-memory copy
+loaded from the build's N-Quads release dump (storage "memory"): 2-5 times faster on scans, joins
+and aggregates (the engine's in-memory indexes against RocksDB), at about 400 bytes per triple.
 
 It runs in its own process because pyoxigraph cannot cancel a query: the pool kills a worker that
 passes the time limit and starts another. When no SERVICE endpoint is allowed, the worker first moves
@@ -23,17 +27,19 @@ import signal
 import sys
 import traceback
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from server.backends import rowcap
 
+DUMP = "ungass-kg.nq"  # the loader's release dump of the whole dataset, next to oxigraph/ (loader/store.py)
 READY = b"R"  # then 1 if the worker is cut off from the network, 0 if not
 STREAM_CHUNK = 256 * 1024  # bytes gathered before a streamed chunk goes to the parent
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000  # <sched.h>
 
 
-def serve(conn: Connection, store_path: str, memory_limit: int, isolate: bool) -> None:
+def serve(conn: Connection, store_path: str, memory_limit: int, isolate: bool, storage: str = "disk") -> None:
     """The worker's main loop; returns when the parent closes its end of the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which then stops its workers
     isolated = isolate and isolate_network()  # before RocksDB starts threads: unshare needs one thread
@@ -41,7 +47,7 @@ def serve(conn: Connection, store_path: str, memory_limit: int, isolate: bool) -
         # RLIMIT_DATA covers heap and anonymous mappings (Linux >= 4.7), not RocksDB's file mappings:
         # a query that materialises too much fails here instead of the whole machine swapping.
         resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
-    store = ox.Store.read_only(store_path)
+    store = open_store(store_path, storage)
     conn.send_bytes(READY + (b"1" if isolated else b"0"))
     while True:
         try:
@@ -49,6 +55,20 @@ def serve(conn: Connection, store_path: str, memory_limit: int, isolate: bool) -
         except (EOFError, OSError):
             return
         run(store, job, conn)
+
+
+def open_store(store_path: str, storage: str) -> ox.Store:
+    """The store to query: RocksDB read-only, or the same quads in memory (from the build's N-Quads dump).
+
+    Blank nodes keep their labels from the dump, which are the on-disk store's: every worker, on
+    either storage, names a blank node the same way (Store.load would give each copy fresh labels).
+    """
+    if storage == "disk":
+        return ox.Store.read_only(store_path)
+    store = ox.Store()
+    dump = Path(store_path).parent / "release" / DUMP
+    store.extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
+    return store
 
 
 def isolate_network() -> bool:
@@ -158,9 +178,9 @@ class _Stream:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m server.backends.worker FD STORE MEMORY_LIMIT ISOLATE`, as started by server.backends.pool."""
-    fd, store_path, memory_limit, isolate = argv
-    serve(Connection(int(fd)), store_path, int(memory_limit), isolate == "1")
+    """`python -m server.backends.worker FD STORE MEMORY_LIMIT ISOLATE STORAGE`, as started by server.backends.pool."""
+    fd, store_path, memory_limit, isolate, storage = argv
+    serve(Connection(int(fd)), store_path, int(memory_limit), isolate == "1", storage)
 
 
 if __name__ == "__main__":
