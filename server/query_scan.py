@@ -99,8 +99,25 @@ def tokens(text: str) -> list[Token]:
     ]
 
 
+def _head(text: str) -> list[Token]:
+    """The prologue's tokens (BASE, PREFIX, their names and IRIs) and the first token after it."""
+    head = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        head.append(Token(kind, m.group(), m.start()))
+        if not (kind in ("pname", "iri") or (kind == "word" and m.group().upper() in ("PREFIX", "BASE"))):
+            break
+    return head
+
+
 def _scan(text: str) -> QueryScan:
-    toks = tokens(text)
+    # Most queries name no SERVICE and no FROM: then the prologue and the form are all there is to read,
+    # and the rest of the text need not be tokenized (the scan is the endpoint's main cost per request).
+    # str.upper maps character by character, so a token whose upper case holds the keyword is in here.
+    upper = text.upper()
+    toks = tokens(text) if "SERVICE" in upper or "FROM" in upper else _head(text)
     prefixes: dict[str, str] = {}
     base: str | None = None
     i = 0
