@@ -9,7 +9,9 @@ give an equivalent answer, not one promised byte for byte (row order without ORD
 A backend whose data may change under it (remote) says so (`immutable` false) and gets no ETag.
 
 For the same reason the server keeps recent small answers by their ETag (`Answers`, a bounded LRU):
-a client that repeats a query without a validator is answered without a query worker.
+a client that repeats a query without a validator is answered without a query worker, unless it sends
+`Cache-Control: no-cache` (RFC 9111 §5.2.1.4), which makes the query run again (a benchmark's way to
+time the engine, or a client's way to be sure).
 """
 from __future__ import annotations
 
@@ -66,7 +68,7 @@ def respond(answer: Callable[[], Response], *key: object) -> Response:
     if request.if_none_match.contains_weak(tag):
         response = Response(status=304)
         response.vary.add("Accept")  # a 304 carries what the 200 would have (RFC 9110 §15.4.5)
-    elif (kept := answers.get(tag)) is not None:
+    elif not request.cache_control.no_cache and (kept := answers.get(tag)) is not None:
         response = Response(kept[0], headers=kept[1])
     else:
         response = answer()

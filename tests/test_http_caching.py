@@ -67,6 +67,11 @@ def test_revalidation_gets_304_without_running_the_query(counted):
     assert backend.queries == ran, "a repeated query is answered from the server's own cache of answers"
     other = requests.get(server.sparql, params={"query": SELECT + " # another text"}, headers=JSON, timeout=30)
     assert other.status_code == 200 and backend.queries == ran + 1
+    fresh = requests.get(server.sparql, params={"query": SELECT}, headers={**JSON, "Cache-Control": "no-cache"},
+                         timeout=30)
+    assert fresh.status_code == 200 and fresh.json() == first.json()
+    assert fresh.headers["ETag"] == first.headers["ETag"]
+    assert backend.queries == ran + 2, "Cache-Control: no-cache runs the query again"
 
 
 def test_another_query_dataset_or_format_gets_another_etag(server):
