@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import argparse
 
-from bench import loading, scale, serving
+from bench import loading, scale, scale_serving, serving
 
-BENCHMARKS = {"loading": loading.run, "serving": serving.run, "scale": scale.run}
+BENCHMARKS = {"loading": loading.run, "serving": serving.run, "scale": scale.run,
+              "scale-serving": scale_serving.run}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server.backends import META_GRAPH, Description, Limits, QueryJob, Result, worker
+from server.backends import META_GRAPH, Description, Limits, QueryJob, Result, values, worker
 from server.backends.pool import Pool, Retired, Worker
 from server.errors import EndpointError, InternalError, QuerySyntaxError, QueryTimeout, UpstreamError, WorkerLost
 
@@ -125,7 +125,7 @@ class EmbeddedBackend:
         deadline = time.monotonic() + limits.time
         try:
             worker.conn.send({
-                "text": job.text,
+                "text": _with_values(job),
                 "media_type": job.media_type,
                 "row_limit": limits.rows if job.kind != "boolean" else 0,
                 "prefixes": job.prefixes,
@@ -183,6 +183,23 @@ class EmbeddedBackend:
                    "a query may use" if self.memory_limit else "")
             ) from None
         raise QueryTimeout(f"the query ran past the {limits.time:g} s time limit and was stopped")
+
+
+def _with_values(job: QueryJob) -> str:
+    """The query text, its parameters also bound by a VALUES block (server.backends.values).
+
+    pyoxigraph applies `substitutions` (which the worker still passes, for their meaning in nested
+    FILTERs and subqueries) after it has planned the query: a parameter that should select a few
+    resources then filters every solution of the unbound pattern, which made statements-about and
+    actor-activity grow quadratically with the corpus (bench/scale_serving.py). A VALUES block is
+    planned as part of the WHERE group, so the same query reads only what it needs.
+    """
+    if not job.substitutions:
+        return job.text
+    try:
+        return values.bind(job.text, job.substitutions)
+    except (ValueError, EndpointError):  # no WHERE group, or a value a VALUES block cannot carry
+        return job.text
 
 
 def _error(report: dict, memory_limit: int, query: str = "") -> EndpointError:
