@@ -6,13 +6,16 @@ one query worker, once per storage (memory, the default, and disk). Each query o
 through /queries/<name> with parameters that exist in that corpus (a finder per parameter in
 bench/queries/params/, which on the real data returns the library's own examples; string parameters
 keep their examples), `Cache-Control: no-cache` so that every request runs the query: the median of
-ROUNDS requests after one warm-up. Then the resident memory of the server process and of its query
+ROUNDS requests after one warm-up (--quick: two small sizes, memory only, 2 requests). Then the resident memory of the server process and of its query
 worker. Growth exponents are least-squares slopes on log-log, as in bench/scale.py.
 """
 from __future__ import annotations
 
+import datetime
 import json
 import math
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -29,6 +32,7 @@ from server.query_library import Library, load
 
 ROOT = Path(__file__).resolve().parent.parent
 FINDERS = Path(__file__).resolve().parent / "queries" / "params"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 ROUNDS = 5
 STORAGES = ("memory", "disk")
 
@@ -90,7 +94,7 @@ def _rss(pid: int) -> float:
     return float("nan")
 
 
-def measure(build: Path, queries: Library, storage: str) -> dict:
+def measure(build: Path, queries: Library, storage: str, rounds: int) -> dict:
     store = ox.Store.read_only(str(build / "store" / "oxigraph"))
     values = parameters(queries, store)
     del store
@@ -100,7 +104,7 @@ def measure(build: Path, queries: Library, storage: str) -> dict:
         for query in queries:
             served.get(query.name, values[query.name])
             latency[query.name] = statistics.median(
-                served.get(query.name, values[query.name]) for _ in range(ROUNDS)) * 1000
+                served.get(query.name, values[query.name]) for _ in range(rounds)) * 1000
         server_mib, worker_mib = served.rss_mib()
     finally:
         served.stop()
@@ -109,7 +113,8 @@ def measure(build: Path, queries: Library, storage: str) -> dict:
 
 def run(quick: bool = False, sizes: list[int] | None = None) -> dict:
     from bench.synthetic import generate
-    sizes = sizes or ([3_000, 10_000, 30_000] if quick else [10_000, 100_000, 1_000_000])
+    sizes = sizes or ([2_000, 6_000] if quick else [10_000, 100_000, 1_000_000])
+    storages, rounds = (STORAGES[:1], 2) if quick else (STORAGES, ROUNDS)
     queries = load()
     table: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-scale-serving-") as scratch:
@@ -118,18 +123,25 @@ def run(quick: bool = False, sizes: list[int] | None = None) -> dict:
             triples = generate(size, data)["triples"]
             subprocess.run([sys.executable, "-m", "loader", "--data", str(data), "--build-dir", str(build), "build"],
                            cwd=ROOT, check=True, capture_output=True)
-            table[triples] = {storage: measure(build, queries, storage) for storage in STORAGES}
+            table[triples] = {storage: measure(build, queries, storage, rounds) for storage in storages}
             print(f"  measured {triples} triples", file=sys.stderr)
-    report = _table(table, [q.name for q in queries])
+    report = _table(table, [q.name for q in queries], storages, rounds)
     print("\n" + report, flush=True)
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    title = (f"scale, serving ({'quick' if quick else 'full'}): "
+             f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}, {os.cpu_count()} CPU, "
+             f"Python {platform.python_version()}, pyoxigraph {ox.__version__}, code {commit or 'unknown'}")
+    with open(RESULTS, "a", encoding="utf-8") as out:
+        out.write(f"\n## {title}\n\n```\n{report}\n```\n")
     return {"sizes": table, "report": report}
 
 
-def _table(table: dict[int, dict], names: list[str]) -> str:
+def _table(table: dict[int, dict], names: list[str], storages: tuple[str, ...], rounds: int) -> str:
     sizes = sorted(table)
     lines = ["scale, serving: each library query through `python -m server` (1 process, 1 query worker), "
-             f"median of {ROUNDS} requests, ms; memory after all queries, MiB"]
-    for storage in STORAGES:
+             f"median of {rounds} requests, ms; memory after all queries, MiB"]
+    for storage in storages:
         lines.append(f"\nstorage {storage}:")
         lines.append(f"{'query':26}" + "".join(f"{n:>12}" for n in sizes) + f"{'exponent':>10}")
         for name in names:
