@@ -43,7 +43,13 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BIN = Path(sys.executable).parent
 PAGE = "/id/org/unodc"  # the resource lookup.rq reads: its IRI's path, which a browser is redirected from
 SELECT_TYPE, GRAPH_TYPE, HTML = "application/sparql-results+json", "text/turtle", "text/html"
-OURS, OX_DISK, OX_MEM, RDFLIB, BEFORE = "ours", "oxigraph disk", "oxigraph mem", "rdflib-endpoint", "ours before"
+OURS, OURS_DISK, OX_DISK, OX_MEM, RDFLIB, BEFORE = (
+    "ours", "ours disk", "oxigraph disk", "oxigraph mem", "rdflib-endpoint", "ours before")
+# The ratios printed, ours / baseline: each against the same storage, then against rdflib-endpoint.
+# Ours keeps the store in memory by default (--storage memory); "ours disk" is --storage disk.
+RATIOS = [(OURS, OX_MEM), (OURS_DISK, OX_DISK), (OURS, RDFLIB), (OURS, BEFORE)]
+# Issue 7's targets, checked against the cold ratios at 4 connections (and warm for caching).
+HEAVY, LOOKUPS = ("aggregate", "path", "text-search"), ("lookup", "describe")
 
 
 @dataclass
@@ -62,20 +68,21 @@ class Server:
             self.process.kill()
             self.process.wait(10)
 
-    def rss_mib(self) -> float:
-        """Resident memory of the server and its child processes (our query workers)."""
-        pids, total = [self.process.pid], 0
+    def rss_mib(self) -> tuple[float, float]:
+        """Resident memory of the server and all its descendants (our server processes and query workers),
+        and of the largest single process (the issue's bound is per worker)."""
+        pids, sizes = [self.process.pid], []
         while pids:
             pid = pids.pop()
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                        sizes.append(int(line.split()[1]) / 1024)
                 for task in Path(f"/proc/{pid}/task").iterdir():
                     pids += [int(c) for c in (task / "children").read_text().split()]
             except OSError:
                 continue
-        return total / 1024
+        return sum(sizes), max(sizes, default=0.0)
 
 
 @dataclass
@@ -120,9 +127,9 @@ def _spawn(name: str, args: list[str], folder: Path, **kwargs) -> Server:
     return Server(name, process, log=log)
 
 
-def start_ours(name: str, build: Path, folder: Path, source: Path = ROOT) -> Server:
+def start_ours(name: str, build: Path, folder: Path, source: Path = ROOT, *options: str) -> Server:
     env = dict(os.environ, PYTHONPATH=str(source))
-    return _spawn(name, [sys.executable, "-m", "server", "--port", "0", "--build-dir", str(build)], folder,
+    return _spawn(name, [sys.executable, "-m", "server", "--port", "0", "--build-dir", str(build), *options], folder,
                   cwd=source, env=env)
 
 
@@ -149,10 +156,11 @@ def start_all(build: Path, folder: Path, quick: bool) -> list[Server]:
     servers = [start_ours(OURS, build, folder)]
     if os.environ.get("UNGASS_BENCH_BEFORE"):
         servers.append(start_ours(BEFORE, build, folder, Path(os.environ["UNGASS_BENCH_BEFORE"])))
-    servers.append(_spawn(OX_DISK, [oxigraph, "serve-read-only", "--location", str(store),
-                                    "--bind", "127.0.0.1:0", "--union-default-graph"], folder))
+    servers.append(_spawn(OX_MEM, [oxigraph, "serve", "--bind", "127.0.0.1:0", "--union-default-graph"], folder))
     if not quick:
-        servers.append(_spawn(OX_MEM, [oxigraph, "serve", "--bind", "127.0.0.1:0", "--union-default-graph"], folder))
+        servers.append(start_ours(OURS_DISK, build, folder, ROOT, "--storage", "disk"))
+        servers.append(_spawn(OX_DISK, [oxigraph, "serve-read-only", "--location", str(store),
+                                        "--bind", "127.0.0.1:0", "--union-default-graph"], folder))
     port = _free_port()
     servers.append(_spawn(RDFLIB, [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port),
                                    str(dump)], folder))
@@ -196,7 +204,7 @@ def cases(ours: Server) -> list[Case]:
 def target(server: Server, case: Case) -> str | None:
     """The URL path (with query string) a case sends to a server; None if the server has no such thing."""
     if case.query is None:
-        return case.page if server.name in (OURS, BEFORE) else None
+        return case.page if server.name in (OURS, OURS_DISK, BEFORE) else None
     return server.path + "?query=" + urllib.parse.quote(case.query, safe="")
 
 
@@ -312,16 +320,15 @@ def geomean(values: list[float]) -> float:
 
 def tables(results: dict, servers: list[Server], items: list[Case]) -> str:
     names = [s.name for s in servers]
-    others = [n for n in names if n != OURS]
+    pairs = [(a, b) for a, b in RATIOS if a in names and b in names]
     lines = []
     for mode, connections in sorted({(k[0], k[1]) for k in results}):
         lines.append(f"\n{mode}, {connections} connection{'s' if connections > 1 else ''}: "
-                     "req/s (p50 / p99 ms), and ours / other in req/s")
-        head = f"{'query':12}" + "".join(f"{n:>24}" for n in names) + "".join(f"{'/' + n:>17}" for n in others)
+                     "req/s (p50 / p99 ms), and ratios of req/s")
+        head = f"{'query':12}" + "".join(f"{n:>24}" for n in names) + "".join(f"{_pair(a, b):>22}" for a, b in pairs)
         lines.append(head)
-        ratios: dict[str, list[float]] = {n: [] for n in others}
         for case in items:
-            cells, row = [], f"{case.name:12}"
+            row = f"{case.name:12}"
             for name in names:
                 r = results.get((mode, connections, case.name, name))
                 if r and not r["rps"]:
@@ -330,21 +337,53 @@ def tables(results: dict, servers: list[Server], items: list[Case]) -> str:
                     row += f"{r['rps']:>9.0f} ({r['p50']:5.2f}/{r['p99']:6.2f})" if r else f"{'—':>24}"
                 if r and r["errors"]:
                     row += f" [{r['errors']} errors]"
-            ours = results.get((mode, connections, case.name, OURS))
-            for name in others:
-                r = results.get((mode, connections, case.name, name))
-                if ours and r and r["rps"]:
-                    ratio = ours["rps"] / r["rps"]
-                    ratios[name].append(ratio)
-                    row += f"{ratio:>17.2f}"
-                else:
-                    row += f"{'—':>17}"
+            for a, b in pairs:
+                ratio = _ratio(results, mode, connections, case.name, a, b)
+                row += f"{ratio:>22.2f}" if ratio else f"{'—':>22}"
             lines.append(row)
-        lines.append(f"{'geomean':12}" + " " * 24 * len(names)
-                     + "".join(f"{geomean(ratios[n]):>17.2f}" if ratios[n] else f"{'—':>17}" for n in others))
+        lines.append(f"{'geomean':12}" + " " * 24 * len(names) + "".join(
+            f"{g:>22.2f}" if (g := _geomean_ratio(results, mode, connections, items, a, b)) else f"{'—':>22}"
+            for a, b in pairs))
     lines.append("\nrows per query (checked equal across servers): "
                  + ", ".join(f"{c.name} {next(iter(c.rows.values()), 0)}" for c in items if c.query))
     return "\n".join(lines)
+
+
+def targets(results: dict, items: list[Case]) -> str:
+    """Issue 7's serving targets against this run: cold at 4 connections, same storage (ours in memory)."""
+    names = [c.name for c in items if c.query]
+    checks = [
+        ("cold geomean ours / oxigraph mem >= 0.8", _geomean_ratio(results, "cold", 4, items, OURS, OX_MEM), 0.8),
+        ("cold heavy (aggregate, path, text-search) each >= 1.0",
+         min((_ratio(results, "cold", 4, n, OURS, OX_MEM) or 0) for n in HEAVY if n in names), 1.0),
+        ("cold lookups (lookup, describe) each >= 0.35",
+         min((_ratio(results, "cold", 4, n, OURS, OX_MEM) or 0) for n in LOOKUPS if n in names), 0.35),
+        ("cold geomean ours / rdflib-endpoint >= 20", _geomean_ratio(results, "cold", 4, items, OURS, RDFLIB), 20),
+        ("warm geomean ours / oxigraph mem >= 1.5", _geomean_ratio(results, "warm", 4, items, OURS, OX_MEM), 1.5),
+    ]
+    page = results.get(("cold", 4, "page", OURS))
+    lines = ["targets (issue 7), this run:"]
+    for label, value, bound in checks:
+        if value:
+            lines.append(f"  {'met    ' if value >= bound else 'NOT met'}  {label}: {value:.2f}")
+    if page:
+        lines.append(f"  {'met    ' if page['p50'] <= 5 else 'NOT met'}  page p50 <= 5 ms at 4 connections, cold: "
+                     f"{page['p50']:.2f} ms")
+    return "\n".join(lines)
+
+
+def _pair(a: str, b: str) -> str:
+    return f"{a.replace('oxigraph', 'ox').replace('rdflib-endpoint', 'rdflib')}/{b.replace('oxigraph', 'ox').replace('rdflib-endpoint', 'rdflib')}"
+
+
+def _ratio(results: dict, mode: str, connections: int, case: str, a: str, b: str) -> float | None:
+    ra, rb = results.get((mode, connections, case, a)), results.get((mode, connections, case, b))
+    return ra["rps"] / rb["rps"] if ra and rb and rb["rps"] else None
+
+
+def _geomean_ratio(results, mode, connections, items, a, b) -> float | None:
+    ratios = [r for c in items if (r := _ratio(results, mode, connections, c.name, a, b))]
+    return geomean(ratios) if ratios else None
 
 
 def environment(build: Path) -> str:
@@ -390,7 +429,9 @@ def run(quick: bool = False) -> dict:
     title = (f"serving ({'quick' if quick else 'full'}): medians of {rounds} interleaved round(s), wrk -t1; "
              f"{when}; {time.perf_counter() - started:.0f} s")
     report = "\n".join([title, environment(build), tables(results, servers, items),
-                        "server RSS after the run, MiB: " + ", ".join(f"{k} {v:.0f}" for k, v in memory.items())])
+                        "server RSS after the run, MiB (all processes / largest process): "
+                        + ", ".join(f"{k} {v[0]:.0f} / {v[1]:.0f}" for k, v in memory.items()),
+                        "", targets(results, items)])
     print("\n" + report, flush=True)
     with open(RESULTS, "a", encoding="utf-8") as out:
         out.write(f"\n## {title}\n\n```\n{report}\n```\n")
