@@ -41,8 +41,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--storage", choices=("memory", "disk"), default=defaults.storage,
                    help="where each query worker keeps the store: a copy in memory (faster; ~400 bytes per triple) "
                         "or the on-disk store read-only (default: memory)")
-    p.add_argument("--processes", type=int, default=os.cpu_count() or 1,
-                   help="server processes sharing the port, each with its own query workers (default: CPUs)")
+    p.add_argument("--processes", type=int, default=min(4, os.cpu_count() or 1),
+                   help="server processes sharing the port, each with its own query workers "
+                        "(default: one per CPU, at most 4)")
     p.add_argument("--threads", type=int, default=16, help="HTTP threads per process (default: 16)")
     p.add_argument("--inherit", help=argparse.SUPPRESS)  # FD,FD: a copy started by server.processes
     p.add_argument("--time-limit", type=float, default=defaults.time_limit,
