@@ -219,7 +219,8 @@ def test_an_optional_parameter_takes_its_default():
     assert query_library.bind(query_library.load().get("measures-by-chapter"), []) == {}
 
 
-# Substitutions (embedded backend) and a VALUES block (remote backend) give the same answers.
+# Substitutions, the parameters written into the WHERE group (embedded backend) and a VALUES block
+# (remote backend) give the same answers.
 
 CASES = [(q.name, tuple(q.example_values().items())) for q in query_library.load()] + [
     ("actor-activity", (("actor", ID + "state/est"),)),
@@ -250,10 +251,21 @@ def test_a_values_block_binds_as_substitutions_do(local_store, name, params):
     substituted = local_store.query(query.text, use_default_graph_as_union=True,
                                     substitutions={ox.Variable(k): v for k, v in bindings.items()})
     text = values.bind(query.text, tuple(bindings.items())) if bindings else query.text
-    inlined = local_store.query(text, use_default_graph_as_union=True)
+    with_values = local_store.query(text, use_default_graph_as_union=True)
     expected = normalized(substituted)
-    assert expected == normalized(inlined)
+    assert expected == normalized(with_values)
     assert expected or name == "search-paragraphs"
+    if bindings:
+        written = values.inline(query.text, tuple(bindings.items()))
+        assert written is not None, "every published query can have its parameters written in"
+        assert normalized(local_store.query(written, use_default_graph_as_union=True)) == expected
+
+
+def test_a_parameter_the_query_assigns_itself_is_bound_by_values_alone():
+    assigned = "SELECT ?x WHERE { BIND(1 AS ?x) }"
+    assert values.inline(assigned, (("x", ox.Literal(1)),)) is None
+    subquery = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }"
+    assert values.inline(subquery, (("x", ox.NamedNode("http://example.org/a")),)) is None
 
 
 def test_the_remote_backend_answers_every_example_as_the_embedded_one(server, remote_server):

@@ -186,18 +186,17 @@ class EmbeddedBackend:
 
 
 def _with_values(job: QueryJob) -> str:
-    """The query text, its parameters also bound by a VALUES block (server.backends.values).
+    """The query text with its parameters written in (server.backends.values.inline), or else bound by a
+    VALUES block; the worker still passes them as `substitutions` too.
 
-    pyoxigraph applies `substitutions` (which the worker still passes, for their meaning in nested
-    FILTERs and subqueries) after it has planned the query: a parameter that should select a few
-    resources then filters every solution of the unbound pattern, which made statements-about and
-    actor-activity grow quadratically with the corpus (bench/scale_serving.py). A VALUES block is
-    planned as part of the WHERE group, so the same query reads only what it needs.
+    pyoxigraph applies `substitutions` after it has planned the query: a parameter that should select a
+    few resources then filters every solution of the unbound pattern, which made statements-about,
+    actor-activity and document-links grow quadratically with the corpus (bench/scale_serving.py).
     """
     if not job.substitutions:
         return job.text
     try:
-        return values.bind(job.text, job.substitutions)
+        return values.inline(job.text, job.substitutions) or values.bind(job.text, job.substitutions)
     except (ValueError, EndpointError):  # no WHERE group, or a value a VALUES block cannot carry
         return job.text
 

@@ -31,6 +31,41 @@ def bind(text: str, substitutions: tuple[tuple[str, ox.Term], ...]) -> str:
     return text[:at] + " " + block(substitutions) + " " + text[at:]
 
 
+def inline(text: str, substitutions: tuple[tuple[str, ox.Term], ...]) -> str | None:
+    """`text` with each parameter written as its term inside the WHERE group, and bound by a VALUES block
+    for the projection; None when that is not valid SPARQL (the variable is assigned by BIND or VALUES,
+    or projected by a subquery), and the caller should use `bind` alone.
+
+    What SEP-0007 substitution means, done in the text: every pattern, nested group, UNION branch and
+    FILTER then reads the term itself, so an engine plans each one from it. A VALUES block only reaches
+    the group it opens, and a UNION branch that starts from an unbound parameter (document-links' two
+    citation closures) is evaluated for every resource before the join keeps one.
+    """
+    at = outer_group(text)
+    if at is None:
+        return None
+    terms = {name: str(term) for name, term in substitutions}
+    depth, end, parts, last = 1, None, [], at
+    for tok in tokens(text[at:]):
+        start = at + tok.start
+        if tok.kind == "other" and tok.text in "{}":
+            depth += 1 if tok.text == "{" else -1
+            if depth == 0:
+                end = start
+                break
+        elif tok.kind == "var" and tok.text[1:] in terms:
+            parts += [text[last:start], terms[tok.text[1:]]]
+            last = start + len(tok.text)
+    if end is None:
+        return None
+    written = text[:at] + " " + block(substitutions) + " " + "".join(parts) + text[last:]
+    try:
+        ox.Store().query(written)  # parsed (and run on nothing) by the engine that will run it
+    except SyntaxError:
+        return None
+    return written
+
+
 def block(substitutions: tuple[tuple[str, ox.Term], ...]) -> str:
     for name, term in substitutions:
         _check(name, term)
