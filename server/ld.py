@@ -12,13 +12,13 @@ overrides Accept. An IRI the graph does not know answers 404 naming it; an Accep
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from server import conneg, errors, pages, pages_queries
-from server.config import Config
 from server.errors import EndpointError, NotAcceptable, NotFound
+from server.pages_terms import PREFIXES, Links, base
 
 blueprint = Blueprint("ld", __name__)
 
@@ -29,29 +29,11 @@ OFFERS = (HTML, conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML)
 EXTENSIONS = {"ttl": conneg.TURTLE, "jsonld": conneg.JSONLD, "nt": conneg.NTRIPLES, "rdf": conneg.RDFXML}
 SUFFIX = {fmt.name: ext for ext, fmt in EXTENSIONS.items()}
 HASH_DOCUMENTS = ("ont", "dataset", "shapes")  # served directly: their terms are <document#name>
-PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
-            "eli": "http://data.europa.eu/eli/ontology#", "prov": "http://www.w3.org/ns/prov#",
-            "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/", "foaf": "http://xmlns.com/foaf/0.1/",
-            "cito": "http://purl.org/spar/cito/", "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
-            "sh": "http://www.w3.org/ns/shacl#", "ukg": "https://w3id.org/ungass-kg/ont#"}
-
-
-def base() -> str:
-    config: Config = current_app.config["SERVER"]
-    return config.base_iri
 
 
 def local_path(iri: str) -> str | None:
     """This server's path for a canonical IRI under the base (with its #fragment), or None."""
-    return "/" + iri[len(base()):] if iri.startswith(base()) else None
-
-
-@blueprint.app_template_filter("localhref")
-def href(iri: str) -> str:
-    """Where a link to `iri` goes: its path here if it is under the base, else the IRI itself."""
-    return local_path(iri) or iri
+    return Links().local_path(iri)
 
 
 def negotiate(accept: str | None, format_param: str | None) -> conneg.Format:
@@ -98,9 +80,19 @@ def describe(iri: str) -> list[ox.Triple]:
     return pages_queries.triples(name, this=ox.NamedNode(iri))
 
 
-def _known(iri: str, description: list[ox.Triple]) -> None:
-    if not description and not pages_queries.rows("inverse", this=ox.NamedNode(iri)):
-        raise NotFound(f"<{iri}> is not in the graph (served here at {local_path(iri)})")
+def _known(iri: str, description: list[ox.Triple] | None = None) -> None:
+    """Raise NotFound unless a triple names `iri` (its description, when at hand, says so for most)."""
+    if not description and not pages_queries.rows("known", this=ox.NamedNode(iri)):
+        raise _unknown(iri)
+
+
+def _unknown(iri: str) -> NotFound:
+    return NotFound(f"<{iri}> is not in the graph (served here at {local_path(iri)})")
+
+
+def _alternates(variants: dict[conneg.Format, str]) -> list[tuple[str, str]]:
+    """The other formats of a page, for its `<link rel="alternate">` and "Also as" links."""
+    return [(fmt.media_type, url) for fmt, url in variants.items() if fmt is not HTML]
 
 
 def _iri(path: str) -> str:
@@ -119,7 +111,7 @@ def thing(rest: str) -> Response:
     path = request.path
     iri = _iri(path)
     fmt = negotiate(request.headers.get("Accept"), _format_param())
-    _known(iri, describe(iri))
+    _known(iri)
     variants = _variants(path)
     response = redirect(variants[fmt], code=303)
     response.headers["Link"] = _link_header(variants, None)
@@ -141,10 +133,12 @@ def ontology_version(version: str) -> Response:
 def page(rest: str) -> Response:
     path = "/" + rest
     iri = _iri(path)
-    description = describe(iri)
-    _known(iri, description)
-    response = Response(pages.resource_page(iri, description), content_type="text/html; charset=utf-8")
-    response.headers["Link"] = _link_header(_variants(path), HTML)
+    variants = _variants(path)
+    body = pages.resource_page(iri, _alternates(variants))
+    if body is None:
+        raise _unknown(iri)
+    response = Response(body, content_type="text/html; charset=utf-8")
+    response.headers["Link"] = _link_header(variants, HTML)
     return response
 
 
@@ -179,12 +173,13 @@ def hash_document() -> Response:
     fmt = negotiate(request.headers.get("Accept"), _format_param())
     description = describe(iri)
     _known(iri, description)
+    variants = _variants(path)
     if fmt is HTML:
-        body = pages.ontology_page(iri) if path == "/ont" else pages.resource_page(iri, description)
+        body = (pages.ontology_page(iri, description) if path == "/ont"
+                else pages.resource_page(iri, _alternates(variants), description))
         response = Response(body, content_type="text/html; charset=utf-8")
     else:
         response = _rdf(description, fmt)
-    variants = _variants(path)
     response.headers["Content-Location"] = variants[fmt]
     response.headers["Link"] = _link_header(variants, fmt)
     response.vary.add("Accept")

@@ -10,10 +10,11 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
-from server import ld, pages, pages_queries
+from server import pages_queries
 from server.backends import DATASET
 from server.config import Config
 from server.errors import NotFound
+from server.pages_terms import Labels, Links
 
 blueprint = Blueprint("home", __name__)
 VOID = "http://rdfs.org/ns/void#"
@@ -56,12 +57,13 @@ def dataset_summary() -> dict:
 @blueprint.route("/", methods=["GET"])
 def home() -> Response:
     summary = dataset_summary()
-    labels = pages.Labels()  # of the source and the example resources, as every page labels
+    links = Links()
+    labels = Labels(links)  # of the source and the example resources, as every page labels
     described = [summary["source"], *summary["examples"]]
     for row in pages_queries.rows("labels", term=[ox.NamedNode(i) for i in described if i]):
-        labels.add(row["term"].value, row["lp"].value, row["label"])
+        labels.add(row.term.value, row.lp.value, row.label)
     body = render_template("home.html", title=summary["title"] or "ungass-kg", summary=summary, labels=labels,
-                           href=ld.href, curie=pages.curie)
+                           href=links.href, curie=links.curie)
     return Response(body, content_type="text/html; charset=utf-8")
 
 

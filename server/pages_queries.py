@@ -9,8 +9,8 @@ through the same `Backend` as /sparql, so pages work over the remote backend too
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import current_app
@@ -19,7 +19,7 @@ from server.backends import Limits, QueryJob
 from server.config import ROOT, Config
 
 QUERIES = ROOT / "queries" / "pages"
-JSON = "application/sparql-results+json"
+TSV = "text/tab-separated-values"  # what the row cap writes anyway: no re-serialization in the worker
 NTRIPLES = "application/n-triples"
 OUTER_GROUP = "WHERE {"
 
@@ -64,13 +64,18 @@ def triples(name: str, **values) -> list[ox.Triple]:
     return [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
 
 
-def rows(name: str, **values) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
-    """The solutions of a SELECT page query, each as {variable: term} for the bound variables."""
-    body = _run(bind(text(name), **values), "solutions", JSON)
-    results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    names = [variable.value for variable in results.variables]
-    return [{n: solution[n] for n in names if solution[n] is not None} for solution in results]
+def rows(name: str, **values) -> list[tuple]:
+    """The solutions of a SELECT page query, as named tuples: `row.variable` is a term, or None where unbound.
+
+    Named tuples rather than pyoxigraph's solutions, which look a variable up by name in about 1 µs:
+    a page reads a few names in each of a few hundred rows.
+    """
+    body = _run(bind(text(name), **values), "solutions", TSV)
+    results = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+    row = _row_type(tuple(variable.value for variable in results.variables))
+    return [row._make(solution) for solution in results]
 
 
-def query_names() -> list[str]:
-    return sorted(path.stem for path in Path(QUERIES).glob("*.rq"))
+@lru_cache(maxsize=None)
+def _row_type(variables: tuple[str, ...]) -> type:
+    return namedtuple("Row", variables)

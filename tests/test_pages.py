@@ -183,9 +183,50 @@ def test_workbench_is_offline_and_offers_the_library(server):
 
 def test_page_queries_bind_values_not_text():
     from server import pages_queries
-    query = pages_queries.bind(pages_queries.text("source"), this=ox.NamedNode(BASE + "id/stmt/p15-1"))
+    query = pages_queries.bind(pages_queries.text("page"), this=ox.NamedNode(BASE + "id/stmt/p15-1"))
     assert f"VALUES ?this {{ <{BASE}id/stmt/p15-1> }}" in query
     with pytest.raises(ValueError):
         ox.NamedNode(BASE + "id/x> } ; DROP ALL ; {")
     with pytest.raises(TypeError):
-        pages_queries.bind(pages_queries.text("source"), this="<https://example.org/>")
+        pages_queries.bind(pages_queries.text("page"), this="<https://example.org/>")
+
+
+@pytest.mark.parametrize("path, queries", [
+    ("id/theme/corruption", 1), ("id/doc/cnd-ungass-r3-summary/para/15", 1), ("id/stmt/p15-1", 1),
+    ("id/doc/cnd-res-60-1", 2), ("id/event/cnd-ungass-r3", 2),  # a document's network, a round's timeline
+    ("id/org/unodc", 3), ("id/state/bel", 3),  # an actor's seats, and the statements that name it
+    ("id/doc/a-res-s-30-1/chapter/3", 3),  # a chapter's meeting, and the network of its document
+])
+def test_a_page_asks_one_query_and_one_per_section(server, monkeypatch, path, queries):
+    """Never a query per row: one brings what every page shows, labels included; a kind adds its section's."""
+    backend = server.app.extensions["backend"]
+    asked = []
+    original = backend.query
+    monkeypatch.setattr(backend, "query", lambda job, limits: asked.append(job.text) or original(job, limits))
+    response = requests.get(server.url + "page/" + path, timeout=30)
+    assert response.status_code == 200
+    assert len(asked) == queries, asked
+
+
+def test_pages_work_over_the_remote_backend(server, remote_server):
+    """Page queries are plain SPARQL 1.1 with a VALUES block: any endpoint answers them (here, our own)."""
+    for path in ("page/id/org/unodc", "page/id/doc/a-res-s-30-1/chapter/3", "page/id/event/cnd-ungass-r3"):
+        embedded = requests.get(server.url + path, timeout=30)
+        remote = requests.get(remote_server.url + path, timeout=30)
+        assert remote.status_code == 200, remote.text[:500]
+        assert remote.text == embedded.text, path
+
+
+def test_the_routes_import_the_pages_never_the_reverse():
+    """server.ld (routes, negotiation) uses the page modules; they use server.pages_terms for links, not ld."""
+    import ast
+    from pathlib import Path
+    folder = Path(__file__).resolve().parent.parent / "server"
+    for path in sorted(folder.glob("pages*.py")):
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+        assert "server.ld" not in imported, f"{path.name} imports server.ld"

@@ -1,0 +1,132 @@
+"""How a page shows an RDF term: where its link goes, its short name (a CURIE), its label (W3C Cool URIs §4).
+
+An IRI under the dataset's base (Config.base_iri) is served at the same path here, so a page links to
+its local path; any other IRI is linked as it is. The linked-data routes (server.ld) and every page
+(server.pages, server.pages_sections, server.pages_home) use this module, which uses none of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import current_app
+from markupsafe import escape
+
+from server.config import Config
+
+PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+            "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
+            "eli": "http://data.europa.eu/eli/ontology#", "prov": "http://www.w3.org/ns/prov#",
+            "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/", "foaf": "http://xmlns.com/foaf/0.1/",
+            "cito": "http://purl.org/spar/cito/", "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
+            "sh": "http://www.w3.org/ns/shacl#", "ukg": "https://w3id.org/ungass-kg/ont#"}
+# The label predicates, best first (queries/pages/page.rq and labels.rq ask for the same ones).
+LABELS = {predicate: rank for rank, predicate in enumerate(
+    (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["schema"] + "name",
+     PREFIXES["dcterms"] + "title", PREFIXES["foaf"] + "name"))}
+
+
+def base() -> str:
+    config: Config = current_app.config["SERVER"]
+    return config.base_iri
+
+
+class Links:
+    """Links and short names of IRIs for one page, with the base read once (a page links to hundreds of IRIs)."""
+
+    def __init__(self) -> None:
+        self.base = base()
+        self._ids = self.base + "id/"
+        self._curies: dict[str, str] = {}
+
+    def local_path(self, iri: str) -> str | None:
+        """This server's path for a canonical IRI under the base (with its #fragment), or None."""
+        return "/" + iri[len(self.base):] if iri.startswith(self.base) else None
+
+    def href(self, iri: str) -> str:
+        """Where a link to `iri` goes: its path here if it is under the base, else the IRI itself."""
+        return "/" + iri[len(self.base):] if iri.startswith(self.base) else iri
+
+    def curie(self, iri: str) -> str:
+        """A dataset IRI by its last two path segments (`org unodc`), else `prefix:name` in a known namespace."""
+        short = self._curies.get(iri)
+        if short is None:
+            short = self._curies[iri] = self._shorten(iri)
+        return short
+
+    def _shorten(self, iri: str) -> str:
+        if iri.startswith(self._ids):  # no namespace of PREFIXES is under <base>id/
+            parts = iri[len(self._ids):].split("/")
+            return " ".join(parts[-2:]) if len(parts) > 1 else parts[0]
+        for prefix, namespace in PREFIXES.items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri[len(self.base):] if iri.startswith(self.base) else iri
+
+
+class Labels:
+    """The best label of each IRI: SKOS preferred label, then rdfs:label, schema:name, title, name; English first."""
+
+    def __init__(self, links: Links) -> None:
+        self.links = links
+        self.found: dict[str, tuple[int, str]] = {}
+
+    def add(self, iri: str, predicate: str, literal: ox.Literal) -> None:
+        rank = LABELS.get(predicate)
+        if rank is None:
+            return
+        rank = rank * 2 + (0 if literal.language in ("en", None) else 1)
+        found = self.found.get(iri)
+        if found is None or rank < found[0]:
+            self.found[iri] = (rank, literal.value)
+
+    def add_triples(self, triples: list[ox.Triple]) -> None:
+        for t in triples:
+            if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.Literal):
+                self.add(t.subject.value, t.predicate.value, t.object)
+
+    def __call__(self, iri: str) -> str:
+        found = self.found.get(iri)
+        return found[1] if found is not None else self.links.curie(iri)
+
+
+@dataclass
+class Value:
+    """A term as a page shows it: text, the link and IRI of a resource, a literal's language or datatype."""
+
+    text: str
+    href: str | None = None
+    iri: str | None = None
+    note: str = ""
+
+    def __html__(self) -> str:
+        """What `{{ value }}` writes in a template: a link to a resource, or a literal, then its note.
+
+        Here rather than a Jinja macro because a page shows hundreds of values, and a macro call costs
+        the template engine about ten times this method's escaping.
+        """
+        text = escape(self.text)
+        shown = (f'<a href="{escape(self.href)}" title="{escape(self.iri or "")}">{text}</a>' if self.href
+                 else f'<span class="literal">{text}</span>')
+        return (shown + f' <small class="note">{escape(self.note)}</small>') if self.note else shown
+
+
+def text_of(term: ox.Literal | None) -> str:
+    """An optional literal's text ("" where the query left it unbound)."""
+    return term.value if term is not None else ""
+
+
+def number_key(term: ox.Literal | None) -> tuple[int, int]:
+    """A sort key for an optional integer literal: unbound first, where SPARQL's ORDER BY puts it."""
+    return (0, 0) if term is None else (1, int(term.value))
+
+
+def value(term, labels: Labels) -> Value:
+    if isinstance(term, ox.NamedNode):
+        return Value(labels(term.value), labels.links.href(term.value), term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        note = term.language or ("" if datatype.endswith(("#string", "#langString")) else labels.links.curie(datatype))
+        return Value(term.value, note=note)
+    return Value(f"_:{term.value}", note="blank node")
