@@ -8,6 +8,8 @@ The canonical base (Config.base_iri, https://w3id.org/ungass-kg/) is mapped onto
   which answers `200` in the negotiated format (§4.2), with `Content-Location` naming the variant.
 Every answer carries `Vary: Accept` and `Link: rel="alternate"` to the other formats; `format=`
 overrides Accept. An IRI the graph does not know answers 404 naming it; an Accept nothing fits, 406.
+Documents carry a build-scoped ETag and are kept by the server like query answers (server.caching):
+the store does not change under a build, so neither does a page.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from server import conneg, errors, pages, pages_queries
+from server import caching, conneg, errors, pages, pages_queries
 from server.errors import EndpointError, NotAcceptable, NotFound
 from server.pages_terms import PREFIXES, Links, base
 
@@ -134,12 +136,16 @@ def page(rest: str) -> Response:
     path = "/" + rest
     iri = _iri(path)
     variants = _variants(path)
-    body = pages.resource_page(iri, _alternates(variants))
-    if body is None:
-        raise _unknown(iri)
-    response = Response(body, content_type="text/html; charset=utf-8")
-    response.headers["Link"] = _link_header(variants, HTML)
-    return response
+
+    def answer() -> Response:
+        body = pages.resource_page(iri, _alternates(variants))
+        if body is None:
+            raise _unknown(iri)
+        response = Response(body, content_type="text/html; charset=utf-8")
+        response.headers["Link"] = _link_header(variants, HTML)
+        return response
+
+    return caching.respond(answer, "page", request.host_url, path, HTML.media_type)
 
 
 @blueprint.route("/data/<path:rest>", methods=["GET"])
@@ -150,11 +156,15 @@ def data(rest: str) -> Response:
                        + ", ".join(f".{e}" for e in EXTENSIONS))
     path = "/" + stem
     iri = _iri(path)
-    description = describe(iri)
-    _known(iri, description)
-    response = _rdf(description, EXTENSIONS[ext])
-    response.headers["Link"] = _link_header(_variants(path), EXTENSIONS[ext])
-    return response
+
+    def answer() -> Response:
+        description = describe(iri)
+        _known(iri, description)
+        response = _rdf(description, EXTENSIONS[ext])
+        response.headers["Link"] = _link_header(_variants(path), EXTENSIONS[ext])
+        return response
+
+    return caching.respond(answer, "data", request.host_url, rest)
 
 
 def _rdf(triples: list[ox.Triple], fmt: conneg.Format) -> Response:
@@ -171,19 +181,23 @@ def hash_document() -> Response:
     path = request.path
     iri = _iri(path)
     fmt = negotiate(request.headers.get("Accept"), _format_param())
-    description = describe(iri)
-    _known(iri, description)
-    variants = _variants(path)
-    if fmt is HTML:
-        body = (pages.ontology_page(iri, description) if path == "/ont"
-                else pages.resource_page(iri, _alternates(variants), description))
-        response = Response(body, content_type="text/html; charset=utf-8")
-    else:
-        response = _rdf(description, fmt)
-    response.headers["Content-Location"] = variants[fmt]
-    response.headers["Link"] = _link_header(variants, fmt)
-    response.vary.add("Accept")
-    return response
+
+    def answer() -> Response:
+        description = describe(iri)
+        _known(iri, description)
+        variants = _variants(path)
+        if fmt is HTML:
+            body = (pages.ontology_page(iri, description) if path == "/ont"
+                    else pages.resource_page(iri, _alternates(variants), description))
+            response = Response(body, content_type="text/html; charset=utf-8")
+        else:
+            response = _rdf(description, fmt)
+        response.headers["Content-Location"] = variants[fmt]
+        response.headers["Link"] = _link_header(variants, fmt)
+        response.vary.add("Accept")
+        return response
+
+    return caching.respond(answer, "document", request.host_url, path, fmt.media_type)
 
 
 @blueprint.errorhandler(EndpointError)

@@ -88,6 +88,25 @@ def test_another_query_dataset_or_format_gets_another_etag(server):
     assert tag({"query": SELECT, "default-graph-uri": "https://w3id.org/ungass-kg/graph/actors/organizations"}) != base
 
 
+def test_pages_and_data_documents_are_revalidated_like_answers(counted):
+    server, backend = counted
+    for path, accept in (("page/id/org/unodc", "text/html"), ("data/id/org/unodc.ttl", "text/turtle"),
+                         ("ont", "text/html"), ("ont", "text/turtle")):
+        first = requests.get(server.url + path, headers={"Accept": accept}, timeout=30)
+        assert first.status_code == 200 and first.headers["ETag"].startswith('W/"'), path
+        assert first.headers["Cache-Control"] == "public, max-age=60"
+        ran = backend.queries
+        again = requests.get(server.url + path, headers={"Accept": accept, "If-None-Match": first.headers["ETag"]},
+                             timeout=30)
+        assert again.status_code == 304 and again.content == b"", path
+        kept = requests.get(server.url + path, headers={"Accept": accept}, timeout=30)
+        assert kept.content == first.content and backend.queries == ran, f"{path}: answered from the server's cache"
+        fresh = requests.get(server.url + path, headers={"Accept": accept, "Cache-Control": "no-cache"}, timeout=30)
+        assert fresh.content == first.content and backend.queries > ran, f"{path}: no-cache renders again"
+    unknown = requests.get(server.url + "page/id/org/no-such-thing", timeout=30)
+    assert unknown.status_code == 404 and "ETag" not in unknown.headers
+
+
 def test_descriptions_are_cached_and_errors_and_posts_are_not(server):
     for url in (server.sparql, server.url + ".well-known/void"):
         first = requests.get(url, headers={"Accept": "text/turtle"}, timeout=30)
