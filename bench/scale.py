@@ -3,10 +3,11 @@
 For each size, each step runs in a fresh process (wall time and peak RSS, VmHWM), steps interleaved:
 - parse: the Turtle files into an in-memory pyoxigraph store (the floor any check pays);
 - engine: loader.shacl, store from the files plus validation (`validate` is the queries alone);
-- pyshacl: the baseline, run as loader/validation.py runs it (rdflib graphs from the loader's
-  sources); skipped above PYSHACL_LIMIT triples or after PYSHACL_SECONDS, and then extrapolated
+- pyshacl: the baseline, run as loader/validation.py runs it (rdflib graphs of the data as the
+  loader reads it); skipped above PYSHACL_LIMIT triples or after PYSHACL_SECONDS, and then extrapolated
   with the growth exponent measured on the smaller sizes (the table says so);
-- build: loader/store.py's build of the on-disk store from the parsed sources (no check).
+- check, build: `python -m loader check` and `python -m loader build`, the commands a curator runs
+  (build checks first, as the command does; it builds into a temporary folder).
 Ratios are pyshacl / engine from the same run; growth exponents are least-squares slopes of
 log(time) on log(triples). The engine also runs on the real data (the curator's loop).
 """
@@ -54,21 +55,20 @@ def worker(mode: str, data: Path) -> dict:
         out.update(validate=time.perf_counter() - loaded, results=len(report.results))
     elif mode == "pyshacl":
         from loader import validation
+        from loader.origins import Origins
         from loader.sources import read
-        sources, tbox = read(layout)
-        shapes = next(s for s in tbox if s.path == layout.shapes)
-        out["results"] = len(validation.validate(sources, [s for s in tbox if s is not shapes], shapes, layout))
-    elif mode == "build":
-        from loader import store
-        from loader.sources import read
-        sources, tbox = read(layout)
-        parsed = time.perf_counter()
+        sources, store = read(layout)
+        out["results"] = len(validation.validate(store, sources, Origins(sources.data, layout)))
+    elif mode in ("check", "build"):
+        from loader import cli
         with tempfile.TemporaryDirectory() as folder:
-            store.build(Layout(data=data, build=Path(folder)), sources, [s for s in tbox if s.path != layout.shapes])
-        out.update(read=parsed - started, build=time.perf_counter() - parsed)
+            if cli.main(["--data", str(data), "--build-dir", folder, mode]) != 0:
+                raise SystemExit(f"loader {mode} failed on {data}")
+            out["seconds"] = time.perf_counter() - started  # without removing the build
     else:
         raise SystemExit(f"unknown mode {mode}")
-    out.update(seconds=time.perf_counter() - started, peak_mib=_peak_mib())
+    out.setdefault("seconds", time.perf_counter() - started)
+    out["peak_mib"] = _peak_mib()
     return out
 
 
@@ -102,7 +102,7 @@ def run(quick: bool = False, sizes: list[int] | None = None) -> dict:
             data = Path(scratch) / f"synthetic-{size}"
             triples = generate(size, data)["triples"]
             rounds = 1 if quick or size >= 1_000_000 else 3
-            runs: dict[str, list[dict]] = {"parse": [], "engine": [], "pyshacl": [], "build": []}
+            runs: dict[str, list[dict]] = {"parse": [], "engine": [], "pyshacl": [], "check": [], "build": []}
             for _ in range(rounds):  # interleaved, so that machine noise hits every step alike
                 for mode in runs:
                     if mode == "pyshacl" and (triples > pyshacl_limit or runs["pyshacl"] and rounds > 1):
@@ -127,12 +127,13 @@ def _print(table: dict[int, dict], real: dict) -> None:
     exponent = slope(measured) if len(measured) > 1 else 1.0
     print("\nscale: synthetic corpora (bench/synthetic.py), each step a fresh process; s = wall seconds, MiB = peak RSS")
     header = (f"{'triples':>9} | {'parse s':>7} | {'engine s':>8} {'(queries)':>9} {'MiB':>5} {'results':>7} | "
-              f"{'pyshacl s':>10} {'MiB':>5} {'results':>7} | {'pyshacl/engine':>14} | {'read s':>6} {'build s':>7} {'MiB':>5}")
+              f"{'pyshacl s':>10} {'MiB':>5} {'results':>7} | {'pyshacl/engine':>14} | {'check s':>7} {'MiB':>5} | "
+              f"{'build s':>7} {'MiB':>5}")
     print(header)
     print("-" * len(header))
     for n in sizes:
         row = table[n]
-        e, b, p = row["engine"], row["build"], row.get("pyshacl")
+        e, c, b, p = row["engine"], row["check"], row["build"], row.get("pyshacl")
         if p:
             baseline, mark, mib, found = p["seconds"], "", f"{p['peak_mib']:5.0f}", f"{p['results']:7.0f}"
         else:
@@ -141,12 +142,12 @@ def _print(table: dict[int, dict], real: dict) -> None:
             mark, mib, found = "~", "    -", "      -"
         print(f"{n:>9} | {row['parse']['seconds']:7.2f} | {e['seconds']:8.2f} {e['validate']:9.2f} {e['peak_mib']:5.0f} "
               f"{e['results']:7.0f} | {mark + format(baseline, '.1f'):>10} {mib} {found} | {baseline / e['seconds']:13.0f}x | "
-              f"{b['read']:6.2f} {b['build']:7.2f} {b['peak_mib']:5.0f}")
+              f"{c['seconds']:7.2f} {c['peak_mib']:5.0f} | {b['seconds']:7.2f} {b['peak_mib']:5.0f}")
     if len(sizes) > 1:
         grow = {name: slope([(n, f(table[n])) for n in sizes]) for name, f in (
             ("parse", lambda r: r["parse"]["seconds"]), ("engine", lambda r: r["engine"]["seconds"]),
-            ("engine queries", lambda r: r["engine"]["validate"]), ("read", lambda r: r["build"]["read"]),
-            ("build", lambda r: r["build"]["build"]))}
+            ("engine queries", lambda r: r["engine"]["validate"]), ("check", lambda r: r["check"]["seconds"]),
+            ("build", lambda r: r["build"]["seconds"]))}
         grow["pyshacl"] = exponent if len(measured) > 1 else float("nan")
         print("growth exponents (log-log slope): " + ", ".join(f"{k} {v:.2f}" for k, v in grow.items()))
     if any(not table[n].get("pyshacl") for n in sizes):

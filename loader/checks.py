@@ -1,29 +1,34 @@
 """`loader check`: every check the loader runs, in the order a curator wants to hear about them.
 
-SHACL runs on loader.shacl (the shapes compiled to SPARQL over pyoxigraph) by default; pyshacl, the
-reference implementation it is tested against (tests/test_shacl_engine.py), is one option away.
+The data is read once into an in-memory store (loader/sources.py) and every check asks that store:
+the undeclared terms, the orphans, then SHACL. SHACL runs on loader.shacl (the shapes compiled to
+SPARQL over pyoxigraph) by default; pyshacl, the reference implementation it is tested against
+(tests/test_shacl_engine.py), is one option away.
 """
 from __future__ import annotations
 
-from loader.layout import Layout
-from loader.problems import NotConformant
-from loader.sources import Source, read
 from loader import references, terms
+from loader.layout import Layout
+from loader.origins import Origins
+from loader.problems import NotConformant
+from loader.sources import Sources, read
 
 ENGINES = ("oxigraph", "pyshacl")
 
 
-def run(layout: Layout, engine: str = "oxigraph") -> tuple[list[Source], list[Source]]:
-    """Parse, check terms, validate; raise BadInput or NotConformant with every problem found."""
-    data, tbox = read(layout)
-    shapes = next(s for s in tbox if s.path == layout.shapes)
-    ontology = [s for s in tbox if s.path != layout.shapes]
-    problems = terms.check(data, ontology, layout)
-    problems += references.check(data, layout)
-    problems += _validator(engine)(data, ontology, shapes, layout)
+def run(layout: Layout, engine: str = "oxigraph") -> tuple[Sources, int]:
+    """Parse, check terms and orphans, validate; return the sources and the number of data triples, or
+    raise BadInput or NotConformant with every problem found. The store is dropped on return, so
+    that a build that follows does not hold it."""
+    sources, store = read(layout)
+    triples = len(store)
+    origins = Origins(sources.data, layout)
+    problems = terms.check(store, sources.ontology, origins, layout)
+    problems += references.check(store, origins)
+    problems += _validator(engine)(store, sources, origins)
     if problems:
         raise NotConformant(problems)
-    return data, ontology
+    return sources, triples
 
 
 def _validator(engine: str):

@@ -59,17 +59,16 @@ def _report(problems, what: str) -> None:
 def check(layout: Layout, engine: str) -> int:
     from loader import checks
     started = time.perf_counter()
-    data, _ = checks.run(layout, engine)
-    triples = sum(len(s.quads) for s in data)
-    print(f"ok: {len(data)} files, {triples} triples conform ({time.perf_counter() - started:.2f} s)")
+    sources, triples = checks.run(layout, engine)
+    print(f"ok: {len(sources.data)} files, {triples} triples conform ({time.perf_counter() - started:.2f} s)")
     return EXIT_OK
 
 
 def build(layout: Layout, engine: str) -> int:
     from loader import checks, store
     started = time.perf_counter()
-    data, ontology = checks.run(layout, engine)
-    target = store.build(layout, data, ontology)
+    sources, _ = checks.run(layout, engine)
+    target = store.build(layout, sources)
     print(f"built {target} ({time.perf_counter() - started:.2f} s)")
     return EXIT_OK
 

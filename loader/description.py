@@ -1,8 +1,9 @@
 """The dataset's self-description: VoID statistics and DCAT release metadata, in the meta graph.
 
 VoID: https://www.w3.org/TR/void/ ; DCAT 3: https://www.w3.org/TR/vocab-dcat-3/ . Statistics are
-computed once per build so that the server never counts at request time. No timestamps: the
-description is a function of the data, so that two builds of the same data are identical.
+computed once per build so that the server never counts at request time, each in one pass over
+the dataset (grouped by graph, for the subsets). No timestamps: the description is a function of
+the data, so that two builds of the same data are identical.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def describe(store: ox.Store, build_id: str) -> list[ox.Quad]:
         add(dataset, VOID + "vocabulary", ox.NamedNode(vocabulary))
     for example in EXAMPLES:
         add(dataset, VOID + "exampleResource", ox.NamedNode(ID_BASE + example))
-    for name, value in _stats(store, "").items():
+    for name, value in _stats(store, by_graph=False)[""].items():
         add(dataset, VOID + name, count(value))
     for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"):
         part = ox.NamedNode(f"{DATASET_IRI}#class-{_hash(row['c'].value)}")
@@ -65,12 +66,13 @@ def describe(store: ox.Store, build_id: str) -> list[ox.Quad]:
         add(dataset, VOID + "propertyPartition", part)
         add(part, VOID + "property", row["p"])
         add(part, VOID + "triples", count(int(row["n"].value)))
-    for row in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"):
-        subset = row["g"]
+    subsets = _stats(store, by_graph=True)
+    for name in sorted(subsets):
+        subset = ox.NamedNode(name)
         add(dataset, VOID + "subset", subset)
         add(subset, str(RDF_TYPE.value), ox.NamedNode(VOID + "Dataset"))
-        for name, value in _stats(store, f"<{subset.value}>").items():
-            add(subset, VOID + name, count(value))
+        for key, value in subsets[name].items():
+            add(subset, VOID + key, count(value))
     for name, media_type in DUMPS.items():
         dist = ox.NamedNode(f"{DATASET_IRI}#dump-{name.replace('.', '-')}")
         add(dataset, DCAT + "distribution", dist)
@@ -82,14 +84,21 @@ def describe(store: ox.Store, build_id: str) -> list[ox.Quad]:
     return out
 
 
-def _stats(store: ox.Store, graph: str) -> dict[str, int]:
-    where = f"GRAPH {graph or '?g'} {{ ?s ?p ?o }}"
-    row = next(iter(store.query(f"""SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_)
-        (COUNT(DISTINCT ?p) AS ?p_) WHERE {{ {where} }}""")))
-    classes = next(iter(store.query(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH {graph or '?g'} {{ ?x a ?c }} }}")))
-    return {"triples": int(row["t"].value), "distinctSubjects": int(row["s_"].value),
-            "distinctObjects": int(row["o_"].value), "properties": int(row["p_"].value),
-            "classes": int(classes["n"].value)}
+def _stats(store: ox.Store, by_graph: bool) -> dict[str, dict[str, int]]:
+    """VoID's statistics of each named graph (by its IRI), or of all together (under the key "")."""
+    g, group = ("?g", "GROUP BY ?g") if by_graph else ("", "")
+
+    def key(row) -> str:
+        return row["g"].value if by_graph else ""
+
+    rows = {key(row): row for row in store.query(f"""
+        SELECT {g} (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_) (COUNT(DISTINCT ?p) AS ?p_)
+        WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} {group}""")}
+    classes = {key(row): int(row["n"].value) for row in store.query(
+        f"SELECT {g} (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH ?g {{ ?x a ?c }} }} {group}")}
+    return {k: {"triples": int(row["t"].value), "distinctSubjects": int(row["s_"].value),
+                "distinctObjects": int(row["o_"].value), "properties": int(row["p_"].value),
+                "classes": classes.get(k, 0)} for k, row in rows.items()}
 
 
 def _hash(text: str) -> str:

@@ -6,13 +6,22 @@ Layout under the build folder (the contract with the server):
   stores/<build-id>/release/    the release dumps and their DCAT/VoID description
   store -> stores/<build-id>    a symlink, replaced with one atomic rename after everything is written
 A failed build never touches `store`; the previous store stays as it was.
+
+The dataset is first put together in memory (the files parsed natively into their graphs, blank
+nodes relabelled, the description added): statistics and dumps come from there, since reading
+the on-disk store decodes every term with a RocksDB lookup (a million-triple N-Quads dump took
+18 s from disk, 1.5 s from memory). The on-disk store is then bulk-loaded from it in chunks, which
+bounds the loader's buffers (one bulk load of a million quads held 700 MB), while another thread
+writes the dumps (at a million triples: 19 s one after the other, 12-15 s side by side).
 """
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,13 +29,14 @@ import pyoxigraph as ox
 
 from loader import canonical, description, release
 from loader.layout import Layout
-from loader.sources import Source
+from loader.sources import Source, Sources
 
 KEEP = 3  # store folders kept: the current one and the previous ones a running server may still hold open
+CHUNK = 100_000  # quads per bulk load into the on-disk store
 
 
-def build(layout: Layout, data: list[Source], ontology: list[Source]) -> Path:
-    sources = data + ontology + _shapes(layout, ontology)
+def build(layout: Layout, checked: Sources) -> Path:
+    sources = checked.all()
     build_id = _build_id(sources)
     stores = layout.build / "stores"
     final = stores / build_id
@@ -34,19 +44,13 @@ def build(layout: Layout, data: list[Source], ontology: list[Source]) -> Path:
         scratch = stores / f".{build_id}.{os.getpid()}"
         shutil.rmtree(scratch, ignore_errors=True)
         try:
-            _write(scratch, (q for s in sources for q in canonical.quads(s)), build_id, layout)
+            _write(scratch, sources, build_id)
             os.replace(scratch, final)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     _point(layout.build / "store", final)
     _prune(stores, keep=final)
     return final
-
-
-def _shapes(layout: Layout, ontology: list[Source]) -> list[Source]:
-    from loader.sources import parse_file
-    shapes = parse_file(layout.shapes, layout.graph_iri(layout.shapes), layout)
-    return [shapes] if isinstance(shapes, Source) else []
 
 
 def _build_id(sources: list[Source]) -> str:
@@ -57,20 +61,30 @@ def _build_id(sources: list[Source]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _write(folder: Path, quads, build_id: str, layout: Layout) -> None:
+def _write(folder: Path, sources: list[Source], build_id: str) -> None:
     folder.mkdir(parents=True)
-    store = ox.Store(str(folder / "oxigraph"))
-    store.bulk_extend(quads)
-    meta = description.describe(store, build_id)
-    store.bulk_extend(meta)
-    store.flush()
-    store.optimize()
-    counts = {g.value: n for g, n in _graph_counts(store).items()}
-    release.write(store, folder / "release")
-    del store
+    dataset = ox.Store()
+    for source in sources:
+        source.load_into(dataset, ox.NamedNode(source.graph))
+    canonical.relabel(dataset)
+    dataset.extend(description.describe(dataset, build_id))
+    counts = {g.value: n for g, n in _graph_counts(dataset).items()}
+    with ThreadPoolExecutor(1) as pool:  # pyoxigraph releases the GIL: the dumps are written while RocksDB loads
+        dumps = pool.submit(release.write, dataset, folder / "release")
+        _save(dataset, folder / "oxigraph")
+        dumps.result()
     info = {"build_id": build_id, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "triples": sum(counts.values()), "graphs": counts}
     (folder / "build.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _save(dataset: ox.Store, path: Path) -> None:
+    store = ox.Store(str(path))
+    quads = iter(dataset)
+    while chunk := list(itertools.islice(quads, CHUNK)):
+        store.bulk_extend(chunk)
+    store.flush()
+    store.optimize()
 
 
 def _graph_counts(store: ox.Store) -> dict[ox.NamedNode, int]:

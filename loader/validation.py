@@ -11,29 +11,34 @@ from pyshacl import validate as pyshacl_validate
 from pyshacl.errors import ValidationFailure
 from rdflib.namespace import SH
 
-from loader.layout import Layout
+from loader.origins import Origins
 from loader.problems import Problem
-from loader.sources import Source, files_by_subject
+from loader.sources import Source, Sources
 
 
-def to_rdflib(sources: list[Source]) -> rdflib.Graph:
-    """All triples of the sources in one rdflib graph (N-Triples is the fastest bridge)."""
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for s in sources for q in s.quads]
+def to_rdflib(text: bytes) -> rdflib.Graph:
+    """An rdflib graph from N-Triples, the fastest bridge from pyoxigraph."""
     graph = rdflib.Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+    graph.parse(data=text or b"", format="nt")
     return graph
 
 
-def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Layout) -> list[Problem]:
-    data_graph = to_rdflib(data)
+def _triples(sources: list[Source]) -> bytes:
+    return ox.serialize([t for s in sources for t in s.triples], format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def validate(store: ox.Store, sources: Sources, origins: Origins) -> list[Problem]:
+    """Validate the data, the store's default graph (the store is left as it is)."""
+    data_graph = to_rdflib(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
     conforms, results, _ = pyshacl_validate(
-        data_graph, shacl_graph=to_rdflib([shapes]), ont_graph=to_rdflib(tbox),
+        data_graph, shacl_graph=to_rdflib(_triples([sources.shapes])), ont_graph=to_rdflib(_triples(sources.ontology)),
         inference="none", advanced=False, allow_warnings=True, abort_on_first=False)
     if isinstance(results, ValidationFailure):  # the shapes themselves are broken: a bug, not bad data
         raise RuntimeError(f"the SHACL shapes cannot be evaluated: {results.message}")
     if conforms:
         return []
-    files = files_by_subject(data, layout)
+    files = origins.describing({ox.NamedNode(str(f)) for f in results.objects(None, SH.focusNode)
+                                if isinstance(f, rdflib.URIRef)}, store)
     problems = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)

@@ -121,6 +121,8 @@ def test_building_twice_gives_the_same_quads(tmp_path, good_build, data):
     first = json.loads((good_build / "store" / "build.json").read_text())
     second = json.loads((again / "store" / "build.json").read_text())
     assert first["build_id"] == second["build_id"]
+    for dump in sorted((good_build / "store" / "release").iterdir()):
+        assert dump.read_bytes() == (again / "store" / "release" / dump.name).read_bytes(), dump.name
 
 
 def test_each_file_is_its_own_named_graph_and_the_default_graph_is_empty(build_dir):
@@ -136,7 +138,9 @@ def test_a_build_writes_release_dumps_and_their_description(build_dir):
     release = build_dir / "store" / "release"
     quads = list(ox.parse(path=str(release / "ungass-kg.nq"), format=ox.RdfFormat.N_QUADS))
     assert len(quads) == json.loads((build_dir / "store" / "build.json").read_text())["triples"]
-    assert list(ox.parse(path=str(release / "ungass-kg.ttl"), format=ox.RdfFormat.TURTLE))
+    assert len(list(ox.parse(path=str(release / "ungass-kg.trig"), format=ox.RdfFormat.TRIG))) == len(quads)
+    union = list(ox.parse(path=str(release / "ungass-kg.ttl"), format=ox.RdfFormat.TURTLE))
+    assert len(union) == len(quads)  # every graph's triples, a triple stated in two files twice
     void = {(t.predicate.value, t.object.value) for t in
             ox.parse(path=str(release / "void.ttl"), format=ox.RdfFormat.TURTLE)
             if t.subject.value == "https://w3id.org/ungass-kg/dataset"}
@@ -154,3 +158,14 @@ def test_a_concept_that_no_fact_names_is_refused_as_an_orphan(data):
     run = loader("--data", data, "check")
     assert run.code == 1
     assert re.search(r"zz-orphan\.ttl: <https://w3id\.org/ungass-kg/id/theme/test-orphan> is named by no fact", run.err), run.err
+
+
+def test_a_blank_node_is_traced_to_its_file(data):
+    """The checked store has no graph names and a parse relabels blank nodes: the report still names the file."""
+    shutil.copy(Path(__file__).parent / "shapes" / "invalid" / "blank-node-citation.ttl", data / "zz-citation.ttl")
+    (data / "zz-person.ttl").write_text("@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+                                        '[] a foaf:Person ; foaf:name "Someone" .\n', encoding="utf-8")
+    run = loader("--data", data, "check")
+    assert run.code == 1
+    assert re.search(r"zz-citation\.ttl: Violation: .*\n    focus node: <\w+>\n    shape: ukgsh:NamedNodeShape", run.err), run.err
+    assert re.search(r"zz-person\.ttl: _:\w+ is named by no fact", run.err), run.err

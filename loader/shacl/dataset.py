@@ -83,11 +83,16 @@ def ontology_axioms(triples: Iterable) -> list[ox.Triple]:
     return list(picked)
 
 
+def add_axioms(store: ox.Store, ontology: Iterable) -> None:
+    """Add the ontology's axioms (triples or quads) to the store's default graph."""
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology_axioms(ontology))
+
+
 def validation_store(data: Iterable, ontology: Iterable = ()) -> ox.Store:
     """An in-memory store whose default graph is the data (triples or quads) plus the ontology's axioms."""
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in data)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ontology_axioms(ontology))
+    add_axioms(store, ontology)
     return store
 
 
@@ -96,6 +101,5 @@ def validation_store_from_files(data: Iterable, ontology: Iterable = ()) -> ox.S
     store = ox.Store()
     for path in data:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    axioms = ontology_axioms(t for path in ontology for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in axioms)
+    add_axioms(store, (t for path in ontology for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)))
     return store

@@ -131,6 +131,7 @@ class _Run:
                 outcomes = list(pool.map(lambda job: job[0](), self.jobs))
         for (_, handle), rows in zip(self.jobs, outcomes):
             handle(rows)
+        self.jobs = []  # their closures refer back to this run: a cycle that kept the store alive until gc ran
 
     def targets(self, shape: Shape) -> str:
         """A group binding ?this to each focus node of a targeted shape, once."""

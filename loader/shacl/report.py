@@ -1,6 +1,6 @@
 """The loader's SHACL step on loader.shacl: the same Problems as loader/validation.py gives with pyshacl.
 
-`validate(data, tbox, shapes, layout)` has the signature of loader.validation.validate, so that
+`validate(store, sources, origins)` has the signature of loader.validation.validate, so that
 loader/checks.py can call either. One difference, on purpose: a blank focus node is traced to its
 file (pyshacl's copy of the data renames blank nodes, so loader.validation cannot).
 """
@@ -8,22 +8,23 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from loader.layout import Layout
+from loader.origins import Origins
 from loader.problems import Problem
-from loader.shacl.dataset import validation_store
+from loader.shacl.dataset import add_axioms
 from loader.shacl.engine import Validator
 from loader.shacl.shapes import Path
-from loader.sources import Source, files_by_subject
+from loader.sources import Sources
 
 SHORT = (("ukgsh:", "https://w3id.org/ungass-kg/shapes#"), ("ukg:", "https://w3id.org/ungass-kg/ont#"))
 
 
-def validate(data: list[Source], tbox: list[Source], shapes: Source, layout: Layout) -> list[Problem]:
-    store = validation_store((q for s in data for q in s.quads), (q for s in tbox for q in s.quads))
-    report = Validator(shapes.quads).validate(store)
+def validate(store: ox.Store, sources: Sources, origins: Origins) -> list[Problem]:
+    """Validate the data, the store's default graph, after adding the ontology's axioms to it."""
+    add_axioms(store, (t for s in sources.ontology for t in s.triples))
+    report = Validator(sources.shapes.triples).validate(store)
     if report.conforms:
         return []
-    files = files_by_subject(data, layout)
+    files = origins.describing({r.focus for r in report.results}, store)
     problems = []
     for r in report.results:
         message = r.message or "constraint not met"
