@@ -114,10 +114,11 @@ def measure(build: Path, queries: Library, storage: str, rounds: int) -> dict:
     return {"latency_ms": latency, "server_mib": server_mib, "worker_mib": worker_mib, "ready_s": served.ready_seconds}
 
 
-def run(quick: bool = False, sizes: list[int] | None = None) -> dict:
+def run(quick: bool = False, sizes: list[int] | None = None, storages: tuple[str, ...] | None = None) -> dict:
     from bench.synthetic import generate
     sizes = sizes or ([2_000, 6_000] if quick else [10_000, 100_000, 1_000_000])
-    storages, rounds = (STORAGES[:1], 2) if quick else (STORAGES, ROUNDS)
+    storages = storages or (STORAGES[:1] if quick else STORAGES)
+    rounds = 2 if quick else ROUNDS
     queries = load()
     table: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-scale-serving-") as scratch:
@@ -163,8 +164,10 @@ def _table(table: dict[int, dict], names: list[str], storages: tuple[str, ...], 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.scale_serving [--quick] [SIZE ...] [memory] [disk]`."""
     args = sys.argv[1:] if argv is None else argv
-    result = run(quick="--quick" in args, sizes=[int(a) for a in args if a.isdigit()] or None)
+    result = run(quick="--quick" in args, sizes=[int(a) for a in args if a.isdigit()] or None,
+                 storages=tuple(a for a in args if a in STORAGES) or None)
     print(json.dumps({n: {s: v for s, v in row.items()} for n, row in result["sizes"].items()}), file=sys.stderr)
     return 0
 
