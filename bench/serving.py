@@ -22,7 +22,6 @@ import json
 import math
 import os
 import platform
-import select
 import shutil
 import statistics
 import subprocess

@@ -82,7 +82,7 @@ def anti_joins(text: str) -> str:
     triple patterns qualify (no FILTER inside), so nothing else can read an outer variable.
     """
     tokens = tokenize(text)
-    depth, top, members, spans = 0, None, [], []
+    depth, top, members = 0, None, []
     for i, (kind, value, start, end) in enumerate(tokens):
         if value == "}":
             depth -= 1
