@@ -38,6 +38,7 @@ def _peak_mib() -> float:
 def worker(mode: str, data: Path) -> dict:
     """One measurement, in this process: seconds, peak RSS in MiB and what was found."""
     import pyoxigraph as ox
+
     from loader.layout import Layout
     layout = Layout(data=data)
     started = time.perf_counter()

@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench.scale import slope
-from server.query_library import Library, load
+from server.library.catalog import Library, load
 
 ROOT = Path(__file__).resolve().parent.parent
 FINDERS = Path(__file__).resolve().parent / "queries" / "params"

@@ -6,9 +6,15 @@ import time
 
 from flask import Flask, Response, g, request
 
-from server import cors, errors, health, ld, pages_home, pages_workbench, queries_api, sparql, void
+from server import cors, errors, health
 from server.backends import Backend
 from server.config import Config
+from server.library import api as queries_api
+from server.pages import home as pages_home
+from server.pages import ld
+from server.pages import workbench as pages_workbench
+from server.sparql import endpoint as sparql
+from server.sparql import void
 
 
 def create_app(config: Config | None = None, backend: Backend | None = None) -> Flask:
@@ -16,7 +22,7 @@ def create_app(config: Config | None = None, backend: Backend | None = None) -> 
     config = config or Config()
     app = Flask(__name__)
     app.config["SERVER"] = config
-    app.config["MAX_CONTENT_LENGTH"] = None  # server.protocol reads and limits bodies itself
+    app.config["MAX_CONTENT_LENGTH"] = None  # server.sparql.protocol reads and limits bodies itself
     app.json.sort_keys = False
     app.extensions["backend"] = backend or open_backend(config)
     errors.register(app)

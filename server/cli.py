@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["queries"]:  # `python -m server queries list|run ...`: the query library
-        from server.queries_cli import main as queries
+        from server.library.cli import main as queries
         return queries(argv[1:])
     try:
         args = parser().parse_args(argv)

@@ -26,7 +26,7 @@ class Config:
     cors_origin: str = "*"
     # The URL the service is reached at (behind a proxy); by default, the one each request was sent to.
     public_url: str | None = None
-    # The canonical base of the dataset's IRIs; an IRI under it is served at the same path here (server.ld).
+    # The canonical base of the dataset's IRIs; an IRI under it is served at the same path here (server.pages.ld).
     base_iri: str = "https://w3id.org/ungass-kg/"
 
     @property

@@ -5,13 +5,13 @@ import shutil
 
 import pytest
 import requests
-
 from conftest import DATA
 from loader_cli import loader
+from server_fixtures import serve, wait_for
+
 from server.app import create_app
 from server.backends.embedded import EmbeddedBackend
 from server.config import Config
-from server_fixtures import serve, wait_for
 
 SELECT = "SELECT ?label WHERE { <https://w3id.org/ungass-kg/id/org/unodc> <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 JSON = {"Accept": "application/sparql-results+json"}

@@ -13,7 +13,7 @@ import pytest
 import requests
 from openapi_spec_validator import validate
 
-from server import query_library
+from server.library import catalog as query_library
 
 WRONG = {"iri": "not an IRI", "integer": "forty-two", "date": "26/09/2017", "boolean": "maybe", "string": ""}
 

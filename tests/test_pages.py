@@ -182,7 +182,7 @@ def test_workbench_is_offline_and_offers_the_library(server):
 
 
 def test_page_queries_bind_values_not_text():
-    from server import pages_queries
+    from server.pages import queries as pages_queries
     query = pages_queries.bind(pages_queries.text("page"), this=ox.NamedNode(BASE + "id/stmt/p15-1"))
     assert f"VALUES ?this {{ <{BASE}id/stmt/p15-1> }}" in query
     with pytest.raises(ValueError):
@@ -219,7 +219,7 @@ def test_pages_work_over_the_remote_backend(server, remote_server):
 
 
 def test_the_routes_import_the_pages_never_the_reverse():
-    """server.ld (routes, negotiation) uses the page modules; they use server.pages_terms for links, not ld."""
+    """server.pages.ld (routes, negotiation) uses the page modules; they use server.pages.terms for links, not ld."""
     import ast
     from pathlib import Path
     folder = Path(__file__).resolve().parent.parent / "server"
@@ -230,4 +230,4 @@ def test_the_routes_import_the_pages_never_the_reverse():
                 imported |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
             elif isinstance(node, ast.Import):
                 imported |= {alias.name for alias in node.names}
-        assert "server.ld" not in imported, f"{path.name} imports server.ld"
+        assert "server.pages.ld" not in imported, f"{path.name} imports server.pages.ld"

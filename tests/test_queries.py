@@ -22,9 +22,9 @@ import pytest
 import requests
 
 from loader.paragraphs import parse
-from server import query_library
 from server.backends import values
 from server.errors import BadParameter
+from server.library import catalog as query_library
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "queries"
@@ -722,6 +722,7 @@ class Recording:
 @pytest.fixture(scope="module")
 def recorded(server):
     from server_fixtures import serve
+
     from server.app import create_app
     backend = Recording(server.app.extensions["backend"])
     recording = serve(create_app(server.app.config["SERVER"], backend))

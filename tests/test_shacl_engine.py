@@ -19,10 +19,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import DATA
 from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import RDF, RDFS, SH
 
-from conftest import DATA
 from loader.shacl import UnsupportedShape, Validator, validation_store
 from loader.shacl.datatypes import CONVERTED, rdflib_accepts
 from loader.shacl.engine import component
@@ -270,6 +270,7 @@ def test_odd_literals_are_judged_as_pyshacl_judges_them():
 def test_the_loader_gets_the_same_problems_from_either_engine(tmp_path):
     """loader.shacl.report.validate is a drop-in for loader.validation.validate (files, messages, values)."""
     import shutil
+
     from loader import validation
     from loader.layout import Layout
     from loader.origins import Origins

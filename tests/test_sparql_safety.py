@@ -17,7 +17,7 @@ from server_fixtures import oracle_rows, oracle_triples, rows, triples, wait_for
 from server.backends import Limits, QueryJob
 from server.backends.embedded import EmbeddedBackend
 from server.errors import UpstreamError
-from server.query_scan import scan
+from server.sparql.query_scan import scan
 
 UNODC = "https://w3id.org/ungass-kg/id/org/unodc"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -243,7 +243,7 @@ def test_workers_without_allowed_services_cannot_reach_the_network(server_build,
 
 
 def test_the_query_scan_finds_every_service_pyoxigraph_would_call():
-    """Differential check of server.query_scan against the engine itself, on SERVICE written every odd way."""
+    """Differential check of server.sparql.query_scan against the engine itself, on SERVICE written every odd way."""
     calls: list[str] = []
     endpoint = socket.socket()
     endpoint.bind(("127.0.0.1", 0))

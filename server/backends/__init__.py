@@ -31,13 +31,13 @@ class Limits:
 @dataclass(frozen=True)
 class QueryJob:
     text: str
-    kind: str  # 'solutions', 'boolean' or 'graph' (server.query_scan.QueryScan.kind)
+    kind: str  # 'solutions', 'boolean' or 'graph' (server.sparql.query_scan.QueryScan.kind)
     media_type: str  # the negotiated result format
     dataset: Dataset | None = None  # None: the endpoint's default dataset, or the query's FROM clauses
     declares_dataset: bool = False  # the query has FROM / FROM NAMED
     federated: bool = False  # the query has SERVICE clauses (to allowed endpoints)
     prefixes: dict[str, str] = field(default_factory=dict)  # the query's, reused to write Turtle/TriG
-    # Variables bound to RDF terms before evaluation (a named query's parameters, server.query_library):
+    # Variables bound to RDF terms before evaluation (a named query's parameters, server.library.catalog):
     # the embedded backend passes them to pyoxigraph as `substitutions`, the remote one as a VALUES block.
     substitutions: tuple[tuple[str, object], ...] = ()
 

@@ -19,9 +19,24 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server.backends import META_GRAPH, Description, Limits, QueryJob, Result, values, worker
+from server.backends import (
+    META_GRAPH,
+    Description,
+    Limits,
+    QueryJob,
+    Result,
+    values,
+    worker,
+)
 from server.backends.pool import Pool, Retired, Worker
-from server.errors import EndpointError, InternalError, QuerySyntaxError, QueryTimeout, UpstreamError, WorkerLost
+from server.errors import (
+    EndpointError,
+    InternalError,
+    QuerySyntaxError,
+    QueryTimeout,
+    UpstreamError,
+    WorkerLost,
+)
 
 log = logging.getLogger(__name__)
 

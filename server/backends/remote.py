@@ -17,8 +17,22 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from server.backends import DATASET, META_GRAPH, Description, Limits, QueryJob, Result, rowcap, values
-from server.errors import EndpointError, QuerySyntaxError, UpstreamError, UpstreamTimeout
+from server.backends import (
+    DATASET,
+    META_GRAPH,
+    Description,
+    Limits,
+    QueryJob,
+    Result,
+    rowcap,
+    values,
+)
+from server.errors import (
+    EndpointError,
+    QuerySyntaxError,
+    UpstreamError,
+    UpstreamTimeout,
+)
 
 CHUNK = 64 * 1024
 DESCRIBE_TIMEOUT = 30.0

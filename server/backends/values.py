@@ -17,7 +17,7 @@ import re
 import pyoxigraph as ox
 
 from server.errors import BadParameter
-from server.query_scan import scan, tokens
+from server.sparql.query_scan import scan, tokens
 
 # SPARQL 1.1 Query §19.2: a conforming engine may decode \u escapes before it parses anything.
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -79,7 +79,7 @@ def outer_group(text: str) -> int | None:
 
     The first `WHERE` outside any braces and parentheses; without one (WHERE is optional in SELECT,
     ASK and DESCRIBE), the first `{` outside them, unless the query is a CONSTRUCT (its template).
-    Strings, IRIs and comments are skipped by server.query_scan's tokens.
+    Strings, IRIs and comments are skipped by server.sparql.query_scan's tokens.
     """
     braces = parens = 0
     construct = scan(text).form == "CONSTRUCT"

@@ -7,7 +7,7 @@ and aggregates (the engine's in-memory indexes against RocksDB), at about 400 by
 It runs in its own process because pyoxigraph cannot cancel a query: the pool kills a worker that
 passes the time limit and starts another. When no SERVICE endpoint is allowed, the worker first moves
 into a new, empty network namespace (Linux, where the kernel lets it): then even a SERVICE that got
-past server.federation could not reach anything. Messages to the parent are bytes whose first byte says
+past server.sparql.federation could not reach anything. Messages to the parent are bytes whose first byte says
 what follows:
 
     A <truncated> <body>                the whole answer (always, when a row cap is set)

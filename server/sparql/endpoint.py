@@ -1,16 +1,17 @@
 """/sparql: the query operation of the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/#query-operation).
 
-GET without a query answers the service description (server.description). Every query passes the
-same steps: decode (server.protocol), scan and refuse updates (server.query_scan), refuse unlisted
-SERVICE targets (server.federation), negotiate the format (server.conneg), then run on the backend.
+GET without a query answers the service description (server.sparql.description). Every query passes the
+same steps: decode (server.sparql.protocol), scan and refuse updates (server.sparql.query_scan), refuse unlisted
+SERVICE targets (server.sparql.federation), negotiate the format (server.conneg), then run on the backend.
 """
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from server import caching, conneg, description, federation, protocol, query_scan
+from server import caching, conneg
 from server.backends import Dataset, Limits, QueryJob
 from server.config import Config
+from server.sparql import description, federation, protocol, query_scan
 
 blueprint = Blueprint("sparql", __name__)
 

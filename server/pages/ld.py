@@ -18,9 +18,11 @@ from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from server import caching, conneg, errors, pages, pages_queries
+from server import caching, conneg, errors
 from server.errors import EndpointError, NotAcceptable, NotFound
-from server.pages_terms import PREFIXES, Links, base
+from server.pages import queries as pages_queries
+from server.pages import resource as pages
+from server.pages.terms import PREFIXES, Links, base
 
 blueprint = Blueprint("ld", __name__)
 

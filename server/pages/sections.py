@@ -1,5 +1,5 @@
 """The sections a resource's page adds for its kind: an actor's seats and statements, a chapter's meeting,
-a round's timeline, a document's citation network (queries/pages/*.rq, pictures by server.pictures).
+a round's timeline, a document's citation network (queries/pages/*.rq, pictures by server.pages.pictures).
 
 Each section is one query (an actor's, two), asked only when queries/pages/page.rq says the resource is
 of that kind. The queries leave the order to this module: sorting IRIs in the engine costs a string
@@ -13,8 +13,9 @@ from typing import NamedTuple
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from server import pages_queries, pictures
-from server.pages_terms import Labels, Links, Value, number_key, text_of
+from server.pages import pictures
+from server.pages import queries as pages_queries
+from server.pages.terms import Labels, Links, Value, number_key, text_of
 
 PROV_ATTRIBUTED = "http://www.w3.org/ns/prov#wasAttributedTo"
 DCTERMS_TITLE = "http://purl.org/dc/terms/title"

@@ -1,8 +1,8 @@
 """How a page shows an RDF term: where its link goes, its short name (a CURIE), its label (W3C Cool URIs §4).
 
 An IRI under the dataset's base (Config.base_iri) is served at the same path here, so a page links to
-its local path; any other IRI is linked as it is. The linked-data routes (server.ld) and every page
-(server.pages, server.pages_sections, server.pages_home) use this module, which uses none of them.
+its local path; any other IRI is linked as it is. The linked-data routes (server.pages.ld) and every page
+(server.pages.resource, server.pages.sections, server.pages.home) use this module, which uses none of them.
 """
 from __future__ import annotations
 

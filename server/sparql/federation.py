@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from server.errors import ServiceRefused
-from server.query_scan import QueryScan
+from server.sparql.query_scan import QueryScan
 
 
 def check(scan: QueryScan, allow_list: Collection[str]) -> None:

@@ -1,8 +1,8 @@
 """/queries: the published query library over HTTP (listing, running by name, the query text) and /openapi.json.
 
-A named query runs like a /sparql request (server.sparql): the same format negotiation
+A named query runs like a /sparql request (server.sparql.endpoint): the same format negotiation
 (server.conneg, with `format=`), the same backend, limits and streaming; its parameters come from the
-query string only, and are bound as RDF terms (server.query_library), never written into the text.
+query string only, and are bound as RDF terms (server.library.catalog), never written into the text.
 The library is read once, when the app is made: a query file that is not valid stops the server.
 """
 from __future__ import annotations
@@ -15,11 +15,15 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from server import conneg, openapi, protocol, query_library, sparql
+from server import conneg
 from server.backends import QueryJob
 from server.config import Config
 from server.errors import BadParameter, NotAcceptable, UriTooLong
-from server.query_library import Library, Query
+from server.library import catalog as query_library
+from server.library import openapi
+from server.library.catalog import Library, Query
+from server.sparql import endpoint as sparql
+from server.sparql import protocol
 
 blueprint = Blueprint("queries", __name__)
 SPARQL_QUERY = "application/sparql-query"

@@ -10,8 +10,9 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from server import caching, conneg, description, protocol
+from server import caching, conneg
 from server.backends import DATASET
+from server.sparql import description, protocol
 
 blueprint = Blueprint("void", __name__)
 PREFIXES = {"void": description.VOID, "dcat": "http://www.w3.org/ns/dcat#", "dcterms": description.DCTERMS,

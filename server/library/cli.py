@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server import query_library
 from server.backends import Limits, QueryJob
 from server.config import Config
 from server.errors import BadParameter, EndpointError, NotFound
-from server.query_library import LibraryError
+from server.library import catalog as query_library
+from server.library.catalog import LibraryError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MEDIA_TYPES = {"table": "text/tab-separated-values", "csv": "text/csv", "json": "application/sparql-results+json"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import metadata
 
 from server import conneg
-from server.query_library import Library, Query
+from server.library.catalog import Library, Query
 
 ERRORS = {
     "400": "A parameter is missing, unknown, repeated, or not of its type (the message names it)",

@@ -10,11 +10,11 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
-from server import pages_queries
 from server.backends import DATASET
 from server.config import Config
 from server.errors import NotFound
-from server.pages_terms import Labels, Links
+from server.pages import queries as pages_queries
+from server.pages.terms import Labels, Links
 
 blueprint = Blueprint("home", __name__)
 VOID = "http://rdfs.org/ns/void#"

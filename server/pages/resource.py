@@ -6,7 +6,7 @@ a curated fact its source paragraphs, a chapter its meeting, panel and statement
 citation network (with a picture), an actor its seats and statements, a round its timeline (picture).
 
 One query (page.rq) brings every row a page shows, labels included; a special kind adds its section's
-query (server.pages_sections). Each query costs a round trip to a query worker, Oxigraph's parsing and
+query (server.pages.sections). Each query costs a round trip to a query worker, Oxigraph's parsing and
 planning (0.1-0.5 ms, growing with the query's size) and its evaluation (rows times patterns): hence few
 queries, each starting from the resource, and rows read once, as named tuples, before the template runs.
 """
@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import current_app, render_template, request
 
-from server import pages_queries, pages_sections
 from server.errors import BadParameter
-from server.pages_terms import Labels, Links, Value, number_key, text_of, value
+from server.pages import queries as pages_queries
+from server.pages import sections as pages_sections
+from server.pages.terms import Labels, Links, Value, number_key, text_of, value
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

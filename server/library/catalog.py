@@ -23,9 +23,9 @@ import yaml
 
 from server.backends import values
 from server.errors import BadParameter, NotFound, UpdateRefused
-from server.query_scan import scan, tokens
+from server.sparql.query_scan import scan, tokens
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "queries"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = {"iri", "string", "integer", "date", "boolean"}
 HEADER_KEYS = {"summary": True, "description": True, "tags": True, "params": False}  # key: required

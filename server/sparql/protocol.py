@@ -14,8 +14,14 @@ from urllib.parse import unquote_to_bytes
 import pyoxigraph as ox
 from flask import Request
 
-from server.errors import (BadParameter, InvalidEncoding, PayloadTooLarge, UnsupportedMediaType,
-                           UpdateRefused, UriTooLong)
+from server.errors import (
+    BadParameter,
+    InvalidEncoding,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    UpdateRefused,
+    UriTooLong,
+)
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"

@@ -1,0 +1,1 @@
+"""Linked-data pages: IRIs that resolve, the HTML pages for people, the workbench, the pictures."""
