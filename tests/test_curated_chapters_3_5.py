@@ -11,7 +11,7 @@ def panel_seats(kg, chapter: str) -> dict[str, set[str]]:
     """agent -> roles, for the seats of the panel on one chapter."""
     rows = kg.select(f"""SELECT ?agent ?role WHERE {{
         ?panel a ukg:PanelDiscussion ; schema:about/eli:number "{chapter}" ; prov:qualifiedAssociation ?seat .
-        ?seat prov:agent ?agent ; prov:hadRole ?role }}""")
+        ?seat prov:agent|ukg:expertFrom ?agent ; prov:hadRole ?role }}""")
     seats: dict[str, set[str]] = {}
     for row in rows:
         seats.setdefault(row["agent"], set()).add(row["role"])
@@ -39,7 +39,7 @@ def test_the_chapter_iii_panel_and_its_roles(kg):
 
 def test_chapter_iii_ngo_seat_is_nominated_by_the_vienna_ngo_committee_and_no_seat_claims_the_regional_groups(kg):
     nominated = kg.values("""SELECT DISTINCT ?agent WHERE { event:cnd-ungass-r3-chapter-3-panel prov:qualifiedAssociation ?seat .
-        ?seat ukg:nominatedBy actor:vngoc ; prov:agent ?agent }""")
+        ?seat ukg:nominatedBy actor:vngoc ; prov:agent|ukg:expertFrom ?agent }""")
     assert nominated == [ID + "org/asjdc"]
     # ¶44 does not say the country experts represented the regional groups.
     assert not kg.ask("""ASK { event:cnd-ungass-r3-chapter-3-panel prov:qualifiedAssociation ?seat .
@@ -56,10 +56,10 @@ def test_the_chapter_v_panel(kg):
         "org/incb", "org/who", "org/emcdda", "org/golden-colombia-foundation"]}
     assert all(roles == {UKG + "Panellist"} for roles in seats.values())
     regional = kg.values("""SELECT DISTINCT ?agent WHERE { event:cnd-ungass-r3-chapter-5-panel prov:qualifiedAssociation ?seat .
-        ?seat ukg:representing actor:regional-groups ; prov:agent ?agent }""")
+        ?seat ukg:representing actor:regional-groups ; prov:agent|ukg:expertFrom ?agent }""")
     assert sorted(regional) == sorted(ID + "state/" + c for c in ["col", "mex", "can", "nld"])
     nominated = kg.values("""SELECT DISTINCT ?agent WHERE { event:cnd-ungass-r3-chapter-5-panel prov:qualifiedAssociation ?seat .
-        ?seat ukg:nominatedBy actor:vngoc ; prov:agent ?agent }""")
+        ?seat ukg:nominatedBy actor:vngoc ; prov:agent|ukg:expertFrom ?agent }""")
     assert nominated == [ID + "org/golden-colombia-foundation"]
 
 
@@ -68,7 +68,7 @@ def test_the_chapter_v_panel(kg):
 def test_unodc_presented_in_the_chapter_v_debate_on_three_topics(kg):
     rows = kg.select("""SELECT ?agent (COUNT(DISTINCT ?subject) AS ?n) WHERE {
         event:cnd-ungass-r3-chapter-5-debate prov:qualifiedAssociation ?seat .
-        ?seat prov:hadRole ukg:Presenter ; prov:agent ?agent ; dcterms:subject ?subject } GROUP BY ?agent""")
+        ?seat prov:hadRole ukg:Presenter ; prov:agent|ukg:expertFrom ?agent ; dcterms:subject ?subject } GROUP BY ?agent""")
     assert rows == [{"agent": ID + "org/unodc", "n": "3"}]
     assert kg.ask("""ASK { ?s a ukg:ReportedStatement ; ukg:statedIn para:54 ; ukg:speechAct ukg:Presented ;
         schema:mentions doc:annual-report-questionnaire }""")

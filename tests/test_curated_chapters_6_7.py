@@ -8,7 +8,7 @@ ID = "https://w3id.org/ungass-kg/id/"
 def seats(kg, event):
     return kg.select(f"""SELECT ?seat ?agent ?role WHERE {{
         event:{event} prov:qualifiedAssociation ?seat . ?seat prov:hadRole ?role .
-        OPTIONAL {{ ?seat prov:agent ?agent }} }}""")
+        OPTIONAL {{ ?seat prov:agent|ukg:expertFrom ?agent }} }}""")
 
 
 # Paragraph 67: "Expert panellists from Nigeria, Thailand and Germany ... joined by panellists from the
@@ -21,7 +21,7 @@ def test_chapter_7_panel_is_the_six_seats_of_paragraph_67(kg):
         "state/nga", "state/tha", "state/deu", "org/unodc-sustainable-livelihood-unit",
         "org/undp-afghanistan", "org/idpc"))
     order = kg.values("""SELECT ?agent WHERE { event:cnd-ungass-r3-chapter-7-panel prov:qualifiedAssociation ?s .
-        ?s prov:agent ?agent . FILTER(STRSTARTS(STR(?s), STR(part:r3-ch7-panel-))) } ORDER BY ?s""")
+        ?s prov:agent|ukg:expertFrom ?agent . FILTER(STRSTARTS(STR(?s), STR(part:r3-ch7-panel-))) } ORDER BY ?s""")
     assert order[:3] == [ID + "state/nga", ID + "state/tha", ID + "state/deu"]
 
 

@@ -24,7 +24,7 @@ PANELS = {
 def seats(kg, chapter: str, extra: str = "") -> list[dict[str, str]]:
     return kg.select(f"""SELECT ?seat ?agent ?nominatedBy ?onBehalfOf WHERE {{
         ?panel a ukg:PanelDiscussion ; schema:about/eli:number "{chapter}" ; prov:qualifiedAssociation ?seat .
-        OPTIONAL {{ ?seat prov:agent ?agent }} OPTIONAL {{ ?seat ukg:nominatedBy ?nominatedBy }}
+        OPTIONAL {{ ?seat prov:agent|ukg:expertFrom ?agent }} OPTIONAL {{ ?seat ukg:nominatedBy ?nominatedBy }}
         OPTIONAL {{ ?seat ukg:onBehalfOf ?onBehalfOf }} {extra} }}""")
 
 
@@ -50,7 +50,7 @@ def test_the_panels_opened_by_a_unodc_unit(kg, chapter, opener):
 def test_the_civil_society_panellists_nominated_by_the_vienna_ngo_committee(kg):
     rows = kg.select("""SELECT ?chapter ?agent WHERE {
         ?panel a ukg:PanelDiscussion ; schema:about/eli:number ?chapter ; prov:qualifiedAssociation ?seat .
-        ?seat ukg:nominatedBy actor:vngoc . OPTIONAL { ?seat prov:agent ?agent } }""")
+        ?seat ukg:nominatedBy actor:vngoc . OPTIONAL { ?seat prov:agent|ukg:expertFrom ?agent } }""")
     found = sorted((r["chapter"], r.get("agent", "")) for r in rows)
     assert found == sorted([("I", ID + "org/free-clinic-belgium"), ("III", ID + "org/asjdc"),
                             ("V", ID + "org/golden-colombia-foundation"), ("VI", "")])
