@@ -8,7 +8,9 @@ The source (data/source/summary.txt) is a Markdown rendering of the UN document.
 - footnotes (`\\*` and `<sup>n</sup>` lines) are kept out of the paragraphs; a footnote marker
   inside a paragraph is removed and its character offset recorded;
 - Markdown links `[text](url)` keep their text and emphasis markers are dropped; the words are
-  otherwise kept exactly.
+  otherwise kept exactly;
+- the lines before the introduction are the document's header (date, distribution, session, venue,
+  agenda item, title), one line each; a run of bold parts (`**A****B**`) is one line per part.
 """
 from __future__ import annotations
 
@@ -67,12 +69,13 @@ def clean(text: str) -> str:
     return EMPHASIS.sub(r"\1", text).strip()
 
 
-def parse(source: str) -> tuple[list[Section], list[Paragraph], list[Footnote], str]:
-    """Split the source into sections, paragraphs, footnotes and the unnumbered introduction."""
+def parse(source: str) -> tuple[list[Section], list[Paragraph], list[Footnote], str, list[str]]:
+    """Split the source into sections, paragraphs, footnotes, the unnumbered introduction and the header."""
     sections: list[Section] = []
     paragraphs: list[Paragraph] = []
     footnotes: list[Footnote] = []
     intro = ""
+    head: list[str] = []
     current: Paragraph | None = None
     lines = source.splitlines()
     body_started = False
@@ -83,6 +86,9 @@ def parse(source: str) -> tuple[list[Section], list[Paragraph], list[Footnote], 
         if (m := FOOTNOTE.match(line)):
             mark = m.group(2) or "*"
             footnotes.append(Footnote(mark=mark, text=clean(m.group(3))))
+            continue
+        if not intro and not body_started and not line.startswith("Provided below"):
+            head += [clean(part) for part in line.replace("\\*", "").strip("*").split("****")]
             continue
         if (m := HEADING.match(line)):
             title = clean(m.group(2)).replace("**", "")
@@ -109,7 +115,7 @@ def parse(source: str) -> tuple[list[Section], list[Paragraph], list[Footnote], 
             fn.anchor = SUMMARY
             marked = next(l for l in lines if l.rstrip().endswith("\\*") and not l.startswith("\\*"))
             fn.context = clean(marked.rstrip()[:-2])
-    return sections, paragraphs, footnotes, intro
+    return sections, paragraphs, footnotes, intro, head
 
 
 def _append(paragraph: Paragraph, line: str) -> None:
@@ -133,9 +139,14 @@ def _section(title: str, sections: list[Section]) -> Section:
 
 
 def render(source: str) -> str:
-    sections, paragraphs, footnotes, intro = parse(source)
+    sections, paragraphs, footnotes, intro, head = parse(source)
     out = [header(COMMAND, "Source: data/source/summary.txt.",
                   ["ukg", "xsd", "dcterms", "eli", "schema"])]
+    out.append(block(iri(f"{SUMMARY}/header"), [
+        ("a", "ukg:DocumentHeader"),
+        ("eli:is_part_of", iri(SUMMARY)),
+        ("schema:text", literal("\n".join(head), "en")),
+    ]))
     out.append(block(iri(f"{SUMMARY}/intro"), [
         ("a", "ukg:Introduction"),
         ("eli:is_part_of", iri(SUMMARY)),

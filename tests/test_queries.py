@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "queries"
 ID = "https://w3id.org/ungass-kg/id/"
 S30 = ID + "doc/a-res-s-30-1"
-SECTIONS, PARAGRAPHS, FOOTNOTES, INTRO = parse((ROOT / "data" / "source" / "summary.txt").read_text(encoding="utf-8"))
+SECTIONS, PARAGRAPHS, FOOTNOTES, INTRO, HEADER = parse((ROOT / "data" / "source" / "summary.txt").read_text(encoding="utf-8"))
 SOURCE = {str(p.number): p.text for p in PARAGRAPHS}
 FOOTNOTE = {f.mark: f.text for f in FOOTNOTES}
 ORDER_OF_DISCUSSION = ["I", "II", "IV", "III", "V", "VII", "VI"]

@@ -64,3 +64,51 @@ def test_each_invalid_fixture_is_refused_by_the_shape_it_targets(fixture, invali
 def test_valid_fixtures_keep_the_data_conformant(tmp_path):
     run = loader("--data", with_fixtures(tmp_path, sorted((SHAPES / "valid").glob("*.ttl"))), "check")
     assert run.code == 0, run.err
+
+
+SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+TARGET_CLASS = "http://www.w3.org/ns/shacl#targetClass"
+
+
+def unshaped(data: Path) -> set[str]:
+    """The classes typed in the data files (rdf:type) that no shape targets, themselves or through a superclass."""
+    import pyoxigraph as ox
+    used, tbox = ox.Store(), ox.Store()
+    for path in data.rglob("*.ttl"):
+        used.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    for path in (DATA.parent / "ontology").glob("*.ttl"):
+        tbox.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    targets = {r[0] for r in tbox.query(f"SELECT DISTINCT ?c WHERE {{ ?shape <{TARGET_CLASS}> ?c }}")}
+    missing = set()
+    for (cls,) in used.query("SELECT DISTINCT ?c WHERE { ?s a ?c }"):
+        supers = {r[0] for r in tbox.query(f"SELECT ?s WHERE {{ {cls} <{SUBCLASS}>* ?s }}")} | {cls}
+        if not supers & targets:
+            missing.add(cls.value)
+    return missing
+
+
+def test_every_class_used_in_the_data_has_a_shape():
+    assert unshaped(DATA) == set()
+
+
+def test_a_class_without_a_shape_is_found(tmp_path):
+    data = with_fixtures(tmp_path, [])
+    (data / "zz-place.ttl").write_text(
+        '<https://w3id.org/ungass-kg/id/place/zz> a <https://schema.org/Country> .\n', encoding="utf-8")
+    assert unshaped(data) == {"https://schema.org/Country"}
+
+
+def test_every_event_cites_its_paragraph():
+    """"following a decision taken by the CND at its intersessional meeting on 8 September 2016 and its
+    reconvened 59th session in December 2016" (¶3): every event, sessions included, is stated somewhere."""
+    import pyoxigraph as ox
+    store = ox.Store()
+    for path in list(DATA.rglob("*.ttl")) + list((DATA.parent / "ontology").glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    unstated = [r[0].value for r in store.query(f"""SELECT ?e WHERE {{ ?e a ?c . ?c <{SUBCLASS}>* <https://schema.org/Event>
+        FILTER NOT EXISTS {{ ?e <https://w3id.org/ungass-kg/ont#statedIn> ?p }} }}""")]
+    assert unstated == []
+    sessions = {r[0].value.rsplit("/", 1)[-1]: r[1].value.rsplit("/", 1)[-1] for r in store.query(
+        "SELECT ?e ?p WHERE { ?e a <https://w3id.org/ungass-kg/ont#CommissionSession> ; "
+        "<https://w3id.org/ungass-kg/ont#statedIn> ?p }")}
+    assert sessions == {"cnd-intersessional-2016-09-08": "3", "cnd-59-reconvened": "3", "cnd-61": "header"}
