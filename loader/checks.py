@@ -7,7 +7,7 @@ SPARQL over pyoxigraph) by default; pyshacl, the reference implementation it is 
 """
 from __future__ import annotations
 
-from loader import references, terms
+from loader import labels, references, terms
 from loader.layout import Layout
 from loader.origins import Origins
 from loader.problems import NotConformant
@@ -22,6 +22,7 @@ def run(layout: Layout, engine: str = "oxigraph") -> tuple[Sources, int]:
     that a build that follows does not hold it."""
     sources, store = read(layout)
     triples = len(store)
+    labels.derive(store)  # the naming rule's derived labels, which the shapes expect
     origins = Origins(sources.data, layout)
     problems = terms.check(store, sources.ontology, origins, layout)
     problems += references.check(store, origins)

@@ -9,6 +9,8 @@ The source (data/source/summary.txt) is a Markdown rendering of the UN document.
   inside a paragraph is removed and its character offset recorded;
 - Markdown links `[text](url)` keep their text and emphasis markers are dropped; the words are
   otherwise kept exactly;
+- paragraph and footnote numbers are xsd:integer (eli:number); the marker as printed ("15", "*",
+  "intro") is the display string (skos:notation), with an English rdfs:label ("paragraph 15");
 - the lines before the introduction are the document's header (date, distribution, session, venue,
   agenda item, title), one line each; a run of bold parts (`**A****B**`) is one line per part.
 """
@@ -141,16 +143,19 @@ def _section(title: str, sections: list[Section]) -> Section:
 def render(source: str) -> str:
     sections, paragraphs, footnotes, intro, head = parse(source)
     out = [header(COMMAND, "Source: data/source/summary.txt.",
-                  ["ukg", "xsd", "dcterms", "eli", "schema"])]
+                  ["ukg", "rdfs", "xsd", "skos", "dcterms", "eli", "schema"])]
     out.append(block(iri(f"{SUMMARY}/header"), [
         ("a", "ukg:DocumentHeader"),
+        ("rdfs:label", literal("header", "en")),
+        ("skos:notation", literal("header")),
         ("eli:is_part_of", iri(SUMMARY)),
         ("schema:text", literal("\n".join(head), "en")),
     ]))
     out.append(block(iri(f"{SUMMARY}/intro"), [
         ("a", "ukg:Introduction"),
+        ("rdfs:label", literal("introduction", "en")),
+        ("skos:notation", literal("intro")),
         ("eli:is_part_of", iri(SUMMARY)),
-        ("eli:number", literal("intro")),
         ("schema:text", literal(intro, "en")),
     ]))
     for s in sections:
@@ -163,15 +168,20 @@ def render(source: str) -> str:
     for p in paragraphs:
         out.append(block(iri(f"{SUMMARY}/para/{p.number}"), [
             ("a", "ukg:SummaryParagraph"),
-            ("eli:number", literal(str(p.number))),
+            ("rdfs:label", literal(f"paragraph {p.number}", "en")),
+            ("skos:notation", literal(str(p.number))),
+            ("eli:number", str(p.number)),
             ("schema:position", str(p.number)),
             ("eli:is_part_of", iri(f"{SUMMARY}/section/{p.section}")),
             ("schema:text", literal(p.text, "en")),
         ]))
     for f in footnotes:
         slug = "star" if f.mark == "*" else f.mark
-        pairs = [("a", "ukg:Footnote"), ("eli:number", literal(f.mark)),
-                 ("eli:is_part_of", iri(SUMMARY)), ("ukg:footnoteTo", iri(f.anchor)),
+        pairs = [("a", "ukg:Footnote"), ("rdfs:label", literal(f"footnote {f.mark}", "en")),
+                 ("skos:notation", literal(f.mark))]
+        if f.mark.isdigit():  # the header's footnote is marked '*': a marker, not a number
+            pairs.append(("eli:number", f.mark))
+        pairs += [("eli:is_part_of", iri(SUMMARY)), ("ukg:footnoteTo", iri(f.anchor)),
                  ("schema:text", literal(f.text, "en"))]
         if f.offset is not None:
             pairs.append(("ukg:markerOffset", str(f.offset)))

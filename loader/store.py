@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from loader import canonical, description, release
+from loader import canonical, description, labels, release
 from loader.layout import Layout
 from loader.sources import Source, Sources
 
@@ -66,6 +66,7 @@ def _write(folder: Path, sources: list[Source], build_id: str) -> None:
     dataset = ox.Store()
     for source in sources:
         source.load_into(dataset, ox.NamedNode(source.graph))
+    labels.derive(dataset, ox.NamedNode(labels.DERIVED), union=True)
     canonical.relabel(dataset)
     dataset.extend(description.describe(dataset, build_id))
     counts = {g.value: n for g, n in _graph_counts(dataset).items()}

@@ -41,7 +41,7 @@ def test_paragraphs_that_cross_a_page_break_are_joined(kg):
 def test_footnote_text_is_kept_out_of_the_paragraph_and_anchored_where_its_marker_stands(kg):
     text = kg.values('SELECT ?t WHERE { para:74 schema:text ?t }')[0]
     assert "ECOSOC resolution 2017/20 on promoting" not in text
-    rows = kg.select("""SELECT ?offset ?text WHERE { ?f a ukg:Footnote ; eli:number "1" ;
+    rows = kg.select("""SELECT ?offset ?text WHERE { ?f a ukg:Footnote ; eli:number 1 ; skos:notation "1" ;
         ukg:footnoteTo para:74 ; ukg:markerOffset ?offset ; schema:text ?text }""")
     assert len(rows) == 1
     assert rows[0]["text"].startswith("ECOSOC resolution 2017/20 on promoting the implementation")

@@ -133,6 +133,17 @@ def test_each_file_is_its_own_named_graph_and_the_default_graph_is_empty(build_d
     assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
+def test_the_derived_labels_are_a_graph_of_their_own(build_dir):
+    """The naming rule's labels that the loader derives (loader/labels.py) are told apart from curated data."""
+    store = ox.Store.read_only(str(build_dir / "store" / "oxigraph"))
+    derived = ox.NamedNode("https://w3id.org/ungass-kg/graph/derived/labels")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    cannabis = ox.NamedNode("https://w3id.org/ungass-kg/id/substance/cannabis")
+    assert [q.object for q in store.quads_for_pattern(cannabis, label, None, None)] == [ox.Literal("cannabis", language="en")]
+    assert [q.graph_name for q in store.quads_for_pattern(cannabis, label, None, None)] == [derived]
+    assert {q.predicate for q in store.quads_for_pattern(None, None, None, derived)} == {label}
+
+
 def test_a_build_writes_release_dumps_and_their_description(build_dir):
     release = build_dir / "store" / "release"
     quads = list(ox.parse(path=str(release / "ungass-kg.nq"), format=ox.RdfFormat.N_QUADS))

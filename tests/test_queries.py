@@ -540,29 +540,33 @@ def test_un_entities_with_their_units_and_where_each_took_part(server):
         ("org/undp", "org/undp-afghanistan"): ({"VII"}, {"67"}),
         ("org/who", None): ({"II", "V"}, {"22", "54"}),
         ("org/who", "org/who-ecdd"): (set(), set()),  # named in ¶80, held no seat
+        ("org/united-nations", None): (set(), set()),  # "in close partnership with the United Nations" (¶1)
     }
+    says("1", "in close partnership with the United Nations")
     says("80", "the WHO's Expert Committee on Drugs (ECDD)")
 
 
 def test_programmes_and_where_they_are_mentioned(server):
+    UNODC = "United Nations Office on Drugs and Crime"  # the label is the full name (¶17), "UNODC" its altLabel
+    says("17", "the United Nations Office on Drugs and Crime")
     named = {
-        "aircop": ({"49": "Airport Communication Programme (AIRCOP)"}, {"UNODC"}),
-        "crimjust": ({"49": "CRIMJUST"}, {"UNODC"}),
+        "aircop": ({"49": "Airport Communication Programme (AIRCOP)"}, {UNODC}),
+        "crimjust": ({"49": "CRIMJUST"}, {UNODC}),
         "container-control-programme": ({"49": "Container Control Programme (CCP)",
-                                         "84": "UNODC WCO Container Control Programme"}, {"UNODC", "WCO"}),
+                                         "84": "UNODC WCO Container Control Programme"}, {UNODC, "WCO"}),
         "unodc-early-warning-advisory": ({"58": "UNODC early warning advisory system",
-                                          "60": "Early Warning Advisory on new psychoactive substances"}, {"UNODC"}),
+                                          "60": "Early Warning Advisory on new psychoactive substances"}, {UNODC}),
         "global-smart-programme": ({"60": "Global Synthetics Monitoring: Analyses, Reporting and Trends (SMART) programme",
                                     "83": "Global Synthetics: Monitoring, Analyses, Reporting, and Trends program"},
-                                   {"UNODC"}),
+                                   {UNODC}),
         "incb-tools": ({"60": "INCB tools", "83": "INCB tools"}, {"International Narcotics Control Board"}),
         "networking-the-networks": ({"82": "Networking the Networks"}, set()),
         "ungass-implementation-workshops": ({"76": "UNGASS implementation workshops"}, set()),
         "unodc-who-uicc-joint-global-programme": ({"24": "UNODC-WHO-UICC Joint Global Programme"},
-                                                  {"UNODC", "World Health Organization", "UICC"}),
+                                                  {UNODC, "World Health Organization", "UICC"}),
         "urban-alternative-development-expert-group-consultations": (
             {"75": "joint UNODC and Member States' initiative to convene a series of expert group consultations"},
-            {"UNODC"}),
+            {UNODC}),
         "good-practice-portal": ({"76": "good practice portal"}, set()),
         "unodc-early-warning-advisory-toxicology-module": ({"60": "toxicology module for the UNODC early warning advisory"},
                                                            set()),

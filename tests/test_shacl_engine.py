@@ -23,6 +23,7 @@ from conftest import DATA
 from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import RDF, RDFS, SH
 
+from loader import labels
 from loader.shacl import UnsupportedShape, Validator, validation_store
 from loader.shacl.datatypes import CONVERTED, rdflib_accepts
 from loader.shacl.engine import component
@@ -94,7 +95,10 @@ class Corpus:
     """The real data with every fixture, as triples and as the rdflib graphs pyshacl gets."""
 
     def __init__(self):
-        self.data = triples(sorted(DATA.rglob("*.ttl")) + FIXTURES)
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples(sorted(DATA.rglob("*.ttl")) + FIXTURES))
+        labels.derive(store)  # as `loader check` validates the data: with the naming rule's derived labels
+        self.data = [q.triple for q in store]
         self.ontology = triples([ROOT / "ontology" / "ukg.ttl", ROOT / "ontology" / "imports.ttl"])
         self.shapes = triples([ROOT / "ontology" / "shapes.ttl"])
         self.fixture_nodes = {t for f in FIXTURES for tr in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
