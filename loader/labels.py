@@ -9,7 +9,8 @@ node that has no English rdfs:label yet:
   3. schema:name@en               events, places, websites
   4. foaf:name                    people (a plain string: the label gets @en)
   5. ukg:seatDescription@en       seats (participations): the source's words for the seat
-  6. the IRI's numbering rule     statements, citations, figures: "statement 1 of paragraph 15"
+  6. the IRI's numbering rule     statements, citations, figures, enumerated items, requests of
+                                  resolutions: "statement 1 of paragraph 15"
 `loader check` validates the data with these labels added (a shape checks the rule) and `loader build`
 stores them in their own named graph, DERIVED below, so that they are told apart from curated data.
 """
@@ -30,7 +31,7 @@ FROM = [  # the naming properties of rules 1-5, in order
     "https://w3id.org/ungass-kg/ont#seatDescription",
 ]
 NUMBERED = {  # IRI path under the base -> the kind of node, for rule 6
-    "stmt/": "statement", "citation/": "citation", "figure/": "figure",
+    "stmt/": "statement", "citation/": "citation", "figure/": "figure", "item/": "item", "request/": "request",
 }
 NUMBERING = re.compile(r"^(p(\d+)|intro)-(\d+)$")
 UNLABELLED = """SELECT ?s ?value WHERE {
