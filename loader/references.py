@@ -44,7 +44,8 @@ def check(store: ox.Store, origins: Origins) -> list[Problem]:
     files = origins.describing(orphans, store) if orphans else {}
     problems = []
     for node in sorted(orphans, key=str):
-        problems.append(Problem(", ".join(files.get(node.value, ["?"])), kind="reference", message=(
+        where = origins.where(node.value, files[node.value]) if node.value in files else ["?"]
+        problems.append(Problem(", ".join(where), kind="reference", message=(
             f"{node} is named by no fact of the source: nothing that cites a paragraph (ukg:statedIn) links to it "
             "within two steps. Link it from a statement, participation or citation, give it ukg:statedIn, or remove it.")))
     return problems

@@ -49,7 +49,8 @@ def validate(store: ox.Store, sources: Sources, origins: Origins) -> list[Proble
         message = str(results.value(result, SH.resultMessage) or "constraint not met")
         if value is not None and str(value) not in message:
             message += f" (value: {_short(value)})"
-        where = files.get(str(focus), ["(no file: the node is only used as an object)"])
+        where = origins.where(str(focus), files[str(focus)]) if str(focus) in files else [
+            "(no file: the node is only used as an object)"]
         problems.append(Problem(
             path=", ".join(where), kind="shape", message=message, focus=str(focus),
             result_path=_short(path, results) if path is not None else "",

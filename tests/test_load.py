@@ -167,7 +167,25 @@ def test_a_concept_that_no_fact_names_is_refused_as_an_orphan(data):
     shutil.copy(Path(__file__).parent / "fixtures" / "orphan-concept.ttl", data / "zz-orphan.ttl")
     run = loader("--data", data, "check")
     assert run.code == 1
-    assert re.search(r"zz-orphan\.ttl: <https://w3id\.org/ungass-kg/id/theme/test-orphan> is named by no fact", run.err), run.err
+    m = re.search(r"zz-orphan\.ttl:(\d+):1: <https://w3id\.org/ungass-kg/id/theme/test-orphan> is named by no fact", run.err)
+    assert m, run.err
+    line = (data / "zz-orphan.ttl").read_text(encoding="utf-8").splitlines()[int(m.group(1)) - 1]
+    assert line.startswith("theme:test-orphan")
+
+
+def test_a_shape_violation_names_the_file_and_line_where_its_focus_node_is_defined(data):
+    """A broken fixture: the Chapter III meeting of 16 October 2017 (¶44) loses its date; the report sends the
+    curator to the line that starts the meeting's description, in both engines."""
+    lines = (data / "events" / "round.ttl").read_text(encoding="utf-8").splitlines()
+    defined = next(n for n, text in enumerate(lines, 1) if text.startswith("event:cnd-ungass-r3-chapter-3 "))
+    _replace(data / "events" / "round.ttl", 'schema:startDate "2017-10-16"^^xsd:date ;\n    schema:position 4 ;',
+             "schema:position 4 ;")
+    for engine in ("oxigraph", "pyshacl"):
+        run = loader("--data", data, "--engine", engine, "check")
+        assert run.code == 1
+        assert re.search(rf"events/round\.ttl:{defined}:1: Violation: A meeting needs exactly one schema:startDate", run.err), (
+            engine, run.err)
+        assert f"focus node: <{MEETING}>" in run.err
 
 
 def test_a_blank_node_is_traced_to_its_file(data):

@@ -30,7 +30,8 @@ def validate(store: ox.Store, sources: Sources, origins: Origins) -> list[Proble
         message = r.message or "constraint not met"
         if r.value is not None and r.value.value not in message:
             message += f" (value: {_short(r.value)})"
-        where = files.get(r.focus.value, ["(no file: the node is only used as an object)"])
+        where = origins.where(r.focus.value, files[r.focus.value]) if r.focus.value in files else [
+            "(no file: the node is only used as an object)"]
         problems.append(Problem(
             path=", ".join(where), kind="shape", message=message, focus=r.focus.value,
             result_path=_path(r.path) if r.path is not None else "",
