@@ -71,3 +71,21 @@ def test_the_three_figures_of_paragraph_5(kg):
     ukg = "https://w3id.org/ungass-kg/ont#"
     assert sorted((r["value"], r["q"]) for r in rows) == sorted(
         [("50", ukg + "Approximately"), ("125", ukg + "Exactly"), ("30", ukg + "MoreThan")])
+
+
+def test_the_unodc_who_memorandum_of_paragraphs_24_and_80_is_one_document(kg):
+    """"the Memorandum of Understanding that had been signed between UNODC and WHO early 2017" (¶24) and "the signing
+    of a renewed Memorandum of Understanding between UNODC and WHO in the beginning of 2017" (¶80)."""
+    cited_in = set(kg.values("""SELECT ?n WHERE { ?c cito:hasCitedEntity doc:unodc-who-mou-2017 ;
+        ukg:statedIn/eli:number ?n }"""))
+    assert cited_in == {"24", "80"}
+    assert set(kg.values("SELECT ?t WHERE { doc:unodc-who-mou-2017 ukg:dateText ?t }")) == {
+        "early 2017", "in the beginning of 2017"}
+
+
+def test_the_readme_explains_the_choices_the_audit_found_undocumented():
+    from conftest import DATA
+    notes = (DATA / "README.md").read_text(encoding="utf-8")
+    for words in ("About 50 panellists, 48 seats", "EMCDDA's spelling", "The UNODC–WHO agreement (¶24, ¶80)"):
+        assert words in notes
+    assert "16 September" not in notes.replace('Chapter III "16 September"', "")  # no stale month note left

@@ -69,3 +69,12 @@ def test_undp_country_office_is_a_unit_of_undp_in_afghanistan(kg):
 def test_countries_carry_their_iso_and_m49_codes(kg, code, alpha2, m49):
     rows = kg.select(f"SELECT ?a ?m WHERE {{ state:{code} ukg:isoAlpha2 ?a ; ukg:m49Code ?m }}")
     assert rows == [{"a": alpha2, "m": m49}]
+
+
+def test_about_fifty_panellists_and_the_48_seats_the_source_names(kg):
+    """"Approximately 50 panellists shared their expertise" (¶5): the seven panels name 48 seats, two of them openers."""
+    seats = kg.values("SELECT (COUNT(?s) AS ?n) WHERE { ?p a ukg:PanelDiscussion ; prov:qualifiedAssociation ?s }")
+    openers = kg.values("""SELECT (COUNT(?s) AS ?n) WHERE { ?p a ukg:PanelDiscussion ; prov:qualifiedAssociation ?s .
+        ?s prov:hadRole ukg:PanelOpener }""")
+    assert (seats, openers) == (["48"], ["2"])
+    assert kg.ask("ASK { <https://w3id.org/ungass-kg/id/figure/p5-1> schema:value 50 ; ukg:figureQualifier ukg:Approximately }")
