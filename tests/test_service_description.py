@@ -44,7 +44,7 @@ def test_the_description_lists_every_result_format(server):
     formats = values(describe(server), f"SELECT ?f {{ ?s <{SD}resultFormat> ?f }}")
     assert formats == sorted(FORMATS + name for name in (
         "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-        "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG"))
+        "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG", "N3"))
 
 
 def test_the_description_states_the_limits_with_defined_terms(limited_server):
@@ -130,3 +130,12 @@ def test_void_statistics_match_the_data(server, build_info):
                                                            "FILTER(?g != <https://w3id.org/ungass-kg/graph/meta>) }"},
                           timeout=30)
     assert answer.json()["results"]["bindings"][0]["n"]["value"] == triples
+
+
+@pytest.mark.parametrize("path", ["sparql", ".well-known/void"])
+def test_the_graph_store_is_listed_as_a_data_service(server, path):
+    store = graph(requests.get(server.url + path, headers={"Accept": "text/turtle"}, timeout=30))
+    dcat = "http://www.w3.org/ns/dcat#"
+    assert values(store, f"SELECT ?s {{ ?s a <{dcat}DataService> ; <{dcat}endpointURL> ?s ; "
+                         f"<http://purl.org/dc/terms/conformsTo> <https://www.w3.org/TR/sparql11-http-rdf-update/> ; "
+                         f"<{dcat}servesDataset> <{DATASET}> }}") == [server.url + "store"]

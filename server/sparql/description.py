@@ -19,8 +19,9 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
 SERVICE_NS = "https://w3id.org/ungass-kg/service#"
-PREFIXES = {"sd": SD, "void": VOID, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS,
+PREFIXES = {"sd": SD, "void": VOID, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS, "dcat": DCAT,
             "formats": conneg.FORMATS_NS, "ukgs": SERVICE_NS}
 
 # Own terms: (local name, range, label, comment).
@@ -38,15 +39,35 @@ TERMS = (
 )
 
 
-def endpoint_url() -> str:
+GRAPH_STORE_SPEC = "https://www.w3.org/TR/sparql11-http-rdf-update/"
+
+
+def endpoint_url(path: str = "sparql") -> str:
     config: Config = current_app.config["SERVER"]
-    return (config.public_url.rstrip("/") + "/" if config.public_url else request.url_root) + "sparql"
+    return (config.public_url.rstrip("/") + "/" if config.public_url else request.url_root) + path
 
 
-def service_response(format_param: str | None) -> Response:
-    fmt = conneg.negotiate("description", request.headers.get("Accept"), format_param)
+def graph_store(store: str, sparql: str) -> list[ox.Triple]:
+    """The Graph Store Protocol's read side at `store` (server.sparql.graphstore), as a DCAT data service."""
+    node, dataset = ox.NamedNode(store), ox.NamedNode(DATASET)
+    return [ox.Triple(ox.NamedNode(sparql), ox.NamedNode(RDFS + "seeAlso"), node)] + [
+        ox.Triple(node, ox.NamedNode(p), o) for p, o in (
+            (RDF + "type", ox.NamedNode(DCAT + "DataService")),
+            (DCTERMS + "title", ox.Literal("SPARQL 1.1 Graph Store HTTP Protocol, read side", language="en")),
+            (DCTERMS + "description", ox.Literal(
+                "GET or HEAD ?graph=IRI answers a named graph whole, ?default the default graph (the union); "
+                "every RDF format by content negotiation. Read-only: writes get 405.", language="en")),
+            (DCTERMS + "conformsTo", ox.NamedNode(GRAPH_STORE_SPEC)),
+            (DCAT + "endpointURL", node),
+            (DCAT + "servesDataset", dataset),
+        )]
+
+
+def service_response(formats: tuple[str, ...]) -> Response:
+    fmt = conneg.negotiate("description", request.headers.get("Accept"), formats)
     config: Config = current_app.config["SERVER"]
     triples = service_description(endpoint_url(), current_app.extensions["backend"].describe(), config)
+    triples += graph_store(endpoint_url("store"), endpoint_url())
     return rdf_response(triples, fmt)
 
 
