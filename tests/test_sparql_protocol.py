@@ -596,9 +596,15 @@ def test_the_graph_store_refuses_writes_with_405_and_allow(server, method):
     assert "read-only" in response.text
 
 
+def test_the_graph_store_without_a_graph_describes_itself(server):
+    response = requests.get(server.url + "store", headers={"Accept": "application/n-triples"}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert (f"<{server.url}store> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<http://www.w3.org/ns/dcat#DataService> .") in response.text
+
+
 @pytest.mark.parametrize("query, status, words", [
     ("graph=https://w3id.org/ungass-kg/graph/nope", 404, "no graph <https://w3id.org/ungass-kg/graph/nope>"),
-    ("", 400, "exactly one of graph=IRI"),
     (f"default&graph={ORGANIZATIONS}", 400, "exactly one of graph=IRI"),
     ("graph=not%20an%20iri", 400, "not an absolute IRI"),
     ("graph=x&colour=red", 400, "not colour"),

@@ -59,6 +59,7 @@ def graph_store(store: str, sparql: str) -> list[ox.Triple]:
                 "every RDF format by content negotiation. Read-only: writes get 405.", language="en")),
             (DCTERMS + "conformsTo", ox.NamedNode(GRAPH_STORE_SPEC)),
             (DCAT + "endpointURL", node),
+            (DCAT + "endpointDescription", node),
             (DCAT + "servesDataset", dataset),
         )]
 
@@ -108,13 +109,7 @@ def service_description(endpoint: str, description: Description, config: Config)
     if config.row_limit:
         add(service, SERVICE_NS + "resultRowLimit", _integer(config.row_limit))
     add(service, SERVICE_NS + "maxRequestBytes", _integer(config.max_request_bytes))
-    for name, range_, label, comment in TERMS:
-        term = ox.NamedNode(SERVICE_NS + name)
-        add(term, RDF + "type", ox.NamedNode(RDF + "Property"))
-        add(term, RDFS + "label", ox.Literal(label, language="en"))
-        add(term, RDFS + "comment", ox.Literal(comment, language="en"))
-        add(term, RDFS + "domain", ox.NamedNode(SD + "Service"))
-        add(term, RDFS + "range", ox.NamedNode(range_))
+    out += vocabulary()
 
     add(service, SD + "defaultDataset", dataset)
     add(dataset, RDF + "type", ox.NamedNode(SD + "Dataset"))
@@ -132,6 +127,22 @@ def service_description(endpoint: str, description: Description, config: Config)
         add(graph, RDF + "type", ox.NamedNode(SD + "Graph"))
         if triples is not None:
             add(graph, VOID + "triples", _integer(triples))
+    return out
+
+
+def vocabulary() -> list[ox.Triple]:
+    """The definitions of the service's own terms: in every service description, and at SERVICE_NS itself."""
+    out = []
+    for name, range_, label, comment in TERMS:
+        term = ox.NamedNode(SERVICE_NS + name)
+        out += [ox.Triple(term, ox.NamedNode(p), o) for p, o in (
+            (RDF + "type", ox.NamedNode(RDF + "Property")),
+            (RDFS + "label", ox.Literal(label, language="en")),
+            (RDFS + "comment", ox.Literal(comment, language="en")),
+            (RDFS + "domain", ox.NamedNode(SD + "Service")),
+            (RDFS + "range", ox.NamedNode(range_)),
+            (RDFS + "isDefinedBy", ox.NamedNode(SERVICE_NS.rstrip("#"))),
+        )]
     return out
 
 

@@ -2,7 +2,7 @@
 
 `GET /store?graph=IRI` answers one named graph whole (each data file is one, README), `GET /store?default`
 the default graph, which here is the union of all named graphs (as at /sparql); HEAD answers the same
-headers. The format is negotiated like a CONSTRUCT answer (server.conneg: Accept and the format
+headers; `GET /store` alone describes the service (a dcat:DataService, its dcat:endpointDescription). The format is negotiated like a CONSTRUCT answer (server.conneg: Accept and the format
 parameters), the answer is one through the same backend, with the same ETag and row cap. This endpoint
 is read-only: PUT, POST, DELETE and PATCH are refused with 405 and `Allow` (§5.3 to §5.6 are the write side).
 """
@@ -16,7 +16,7 @@ from server import caching, conneg
 from server.backends import QueryJob
 from server.config import Config
 from server.errors import BadParameter, NotFound
-from server.sparql import endpoint, protocol
+from server.sparql import description, endpoint, protocol
 
 blueprint = Blueprint("graphstore", __name__)
 SPEC = "https://www.w3.org/TR/sparql11-http-rdf-update/"
@@ -32,6 +32,10 @@ def read() -> Response:
         return Response(status=200, headers={"Allow": ", ".join(READS)})
     config: Config = current_app.config["SERVER"]
     params = protocol.url_params(request, config.max_request_bytes)
+    if all(name in conneg.FORMAT_PARAMETERS for name, _ in params):  # no graph named: what this service is
+        fmt = conneg.negotiate("description", request.headers.get("Accept"), protocol.format_values(params))
+        return description.rdf_response(description.graph_store(description.endpoint_url("store"),
+                                                                description.endpoint_url()), fmt)
     graph = _graph(params)
     fmt = conneg.negotiate("graph", request.headers.get("Accept"), protocol.format_values(params))
     if graph is None:

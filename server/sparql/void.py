@@ -1,4 +1,5 @@
-"""The dataset's VoID description (https://www.w3.org/TR/void/) at /.well-known/void (VoID §7.2).
+"""The dataset's VoID description (https://www.w3.org/TR/void/) at /.well-known/void (VoID §7.2), and /service,
+the document of the service's own terms (server.sparql.description.SERVICE_NS), so that their IRIs dereference.
 
 The statistics, subsets, licence and distributions are the loader's, read from its meta graph once
 when the backend starts; this adds only what the loader cannot know: the endpoint's own URL.
@@ -37,3 +38,10 @@ def _void(fmt: conneg.Format) -> Response:
 @lru_cache(maxsize=4)
 def _parsed(ntriples: bytes) -> tuple[ox.Triple, ...]:
     return tuple(quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+
+
+@blueprint.route("/service", methods=["GET"])
+def service_terms() -> Response:
+    formats = protocol.format_values(protocol.parse_form(request.query_string, "the URL"))
+    fmt = conneg.negotiate("description", request.headers.get("Accept"), formats)
+    return caching.respond(lambda: description.rdf_response(description.vocabulary(), fmt), "service", fmt.media_type)
