@@ -258,3 +258,27 @@ def test_the_graph_store_is_listed_as_a_data_service(server, path):
     assert server.url + "store" in values(store, f"SELECT ?s {{ ?s a <{dcat}DataService> ; <{dcat}endpointURL> ?s ; "
                          f"<http://purl.org/dc/terms/conformsTo> <https://www.w3.org/TR/sparql11-http-rdf-update/> ; "
                          f"<{dcat}servesDataset> <{DATASET}> }}")
+
+
+def test_the_description_lists_the_extension_functions_and_each_evaluates(server):
+    from server.sparql.functions import FUNCTIONS, example
+    listed = values(describe(server), f"SELECT ?f {{ ?s <{SD}extensionFunction> ?f . ?f a <{SD}Function> }}")
+    assert listed == sorted(FUNCTIONS) and len(listed) >= 35
+    for iri in listed:
+        answer = requests.get(server.sparql, params={"query": example(iri)},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["results"]["bindings"][0].get("value"), f"<{iri}> is listed but not evaluated"
+
+
+def test_the_citation_file_agrees_with_the_release_description(server_build):
+    import yaml
+    root = Path(__file__).resolve().parent.parent
+    citation = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    data = rdflib.Graph().parse(server_build / "store" / "release" / "void.ttl")
+    dataset = rdflib.URIRef(DATASET)
+    assert citation["cff-version"] == "1.2.0" and citation["authors"]
+    assert citation["version"] == str(data.value(dataset, rdflib.URIRef("http://www.w3.org/ns/dcat#version")))
+    assert citation["date-released"] == str(data.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/issued")))
+    assert "MIT" in citation["license"] and "CC-BY-4.0" in citation["license"]
+    assert "CC BY 4.0" in (root / "LICENSE").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from flask import Response, current_app, request
 from server import conneg
 from server.backends import DATASET, Description
 from server.config import Config
+from server.sparql import functions
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -104,6 +105,9 @@ def service_description(endpoint: str, description: Description, config: Config)
     for iri in config.service_allow_list:
         add(service, SERVICE_NS + "allowedServiceEndpoint", ox.NamedNode(iri))
     add(service, SD + "defaultEntailmentRegime", ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
+    for iri in functions.FUNCTIONS:
+        add(service, SD + "extensionFunction", ox.NamedNode(iri))
+        add(ox.NamedNode(iri), RDF + "type", ox.NamedNode(SD + "Function"))
     seconds = ox.Literal(f"{config.time_limit:g}", datatype=ox.NamedNode(XSD + "decimal"))
     add(service, SERVICE_NS + "queryTimeLimit", seconds)
     if config.row_limit:
