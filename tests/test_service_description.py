@@ -282,3 +282,28 @@ def test_the_citation_file_agrees_with_the_release_description(server_build):
     assert citation["date-released"] == str(data.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/issued")))
     assert "MIT" in citation["license"] and "CC-BY-4.0" in citation["license"]
     assert "CC BY 4.0" in (root / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_ont_serves_the_whole_ontology(server, local_store):
+    response = requests.get(server.url + "ont", headers={"Accept": "application/n-triples"}, timeout=30)
+    served = graph(response)
+    ontology = [q for q in local_store.quads_for_pattern(None, None, None,
+                                                        ox.NamedNode("https://w3id.org/ungass-kg/graph/ontology/ukg"))]
+    assert len(ontology) > 600
+    expected = rdflib.Graph().parse(data=ox.serialize([q.triple for q in ontology], format=ox.RdfFormat.N_TRIPLES),
+                                    format="nt")
+    got = rdflib.Graph().parse(data=response.text, format="nt")
+    from rdflib.compare import graph_diff, to_isomorphic
+    _, _, missing = graph_diff(to_isomorphic(got), to_isomorphic(expected))  # in the ontology, not served
+    assert len(missing) == 0, sorted(missing)[:5]
+    members = values(served, "SELECT ?m { <https://w3id.org/ungass-kg/ont#QuantifierScale> "
+                              "<http://www.w3.org/2004/02/skos/core#memberList>/<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>*"
+                              "/<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?m }")
+    assert len(members) == 5
+
+
+@pytest.mark.parametrize("path", ["data/id/org/unodc.ttl", "data/id/org/unodc.nt", "ont", "dataset", "data/graph/meta.ttl"])
+def test_every_resource_document_names_its_dataset(server, path):
+    response = requests.get(server.url + path, headers={"Accept": "text/turtle"}, timeout=30)
+    document = graph(response)
+    assert values(document, f"SELECT ?d {{ ?r <{VOID}inDataset> ?d }}") == [DATASET]
