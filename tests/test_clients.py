@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
+import sys
 import urllib.error
 from pathlib import Path
 from urllib.parse import quote
@@ -279,3 +281,43 @@ def test_rdflib_reads_a_resource_by_its_iri_and_its_turtle_document(server, loca
     expected = rdflib_graph(ox.serialize(results, format=ox.RdfFormat.N_TRIPLES), "nt")
     for url, fmt in ((server.url + "id/org/unodc", None), (server.url + "data/id/org/unodc.ttl", "turtle")):
         assert same_graph(rdflib.Graph().parse(url, format=fmt), expected), url
+
+
+# The README's "Use it from your client" snippets, run as written (only the server's address changes).
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+SNIPPET = re.compile(r"```(python|js|sh)\n(.*?)```", re.DOTALL)
+
+
+def readme_snippets() -> list[tuple[str, str]]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Use it from your client", 1)[1].split("\n## ", 1)[0]
+    return SNIPPET.findall(section)
+
+
+def test_the_readme_shows_each_client():
+    assert [language for language, _ in readme_snippets()] == ["python", "python", "js", "sh"]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_a_readme_snippet_runs_as_written(server, index, tmp_path):
+    language, code = readme_snippets()[index]
+    code = code.replace("http://127.0.0.1:8000/", server.url)
+    if language == "python":
+        command, cwd = [sys.executable, "-c", code], tmp_path
+    elif language == "sh":
+        command, cwd = ["bash", "-eo", "pipefail", "-c", code], tmp_path
+    else:
+        node = shutil.which("node")
+        if node is None:
+            pytest.skip("node is not installed")
+        script = CLIENTS / f".readme-snippet-{index}.mjs"  # next to node_modules, where its import resolves
+        script.write_text(code, encoding="utf-8")
+        command, cwd = [node, script.name], CLIENTS
+    try:
+        run = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
+    finally:
+        if language == "js":
+            script.unlink()
+    assert run.returncode == 0, run.stderr
+    assert "UNODC" in run.stdout, run.stdout  # each snippet prints UNODC's label (or its units')
