@@ -612,3 +612,9 @@ def test_the_graph_store_without_a_graph_describes_itself(server):
 def test_a_bad_graph_store_request_says_what_is_wrong(server, query, status, words):
     response = requests.get(server.url + "store?" + query, timeout=30)
     assert response.status_code == status and words in response.text, response.text
+
+
+def test_text_plain_gets_n_triples_for_a_resource_too(server):
+    response = requests.get(server.url + "id/org/unodc", headers={"Accept": "text/plain"}, allow_redirects=False,
+                            timeout=30)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/data/id/org/unodc.nt")
