@@ -263,7 +263,7 @@ def test_the_graph_store_is_listed_as_a_data_service(server, path):
 def test_the_description_lists_the_extension_functions_and_each_evaluates(server):
     from server.sparql.functions import FUNCTIONS, example
     listed = values(describe(server), f"SELECT ?f {{ ?s <{SD}extensionFunction> ?f . ?f a <{SD}Function> }}")
-    assert listed == sorted(FUNCTIONS) and len(listed) >= 35
+    assert listed == sorted(FUNCTIONS) and len(listed) >= 41
     for iri in listed:
         answer = requests.get(server.sparql, params={"query": example(iri)},
                               headers={"Accept": "application/sparql-results+json"}, timeout=30)
