@@ -2,7 +2,7 @@
 (SPARQL 1.1 Service Description §3.4, sd:extensionFunction).
 
 pyoxigraph 0.5.13 evaluates these 41 GeoSPARQL 1.1 functions (https://docs.ogc.org/is/22-047r1/22-047r1.html#_functions),
-found by calling each function of the standard with points, lines, polygons, numbers and units; the
+found by calling 70 of the standard's function names with points, lines, polygons, numbers and units; the
 others parse but leave their variable unbound. This is the one list: a function
 added to the engine (or by the server) gets one entry, with an example call whose result is bound, and
 tests/test_service_description.py checks that the description lists it and that the endpoint evaluates it.
