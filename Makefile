@@ -5,12 +5,12 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test check build install bench bench-deps clean browser
+.PHONY: run test check build install bench bench-deps clean browser clients
 
 run: build
 	$(PY) -m server --host $(HOST) --port $(PORT)
 
-test: install browser
+test: install browser clients
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install
@@ -46,6 +46,18 @@ browser:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "chromium and chromedriver are not installed and cannot be (not root, or no apt-get): browser tests will skip"; fi
+
+# The JavaScript client of the client matrix (tests/test_clients.py): Comunica, pinned by tests/clients/package-lock.json.
+# node and npm come from Debian when missing and we are root; `npm ci` runs again only when the lock file changes.
+clients: tests/clients/node_modules/.package-lock.json
+
+tests/clients/node_modules/.package-lock.json: tests/clients/package-lock.json
+	@if command -v node >/dev/null && command -v npm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else echo "node and npm are not installed and cannot be (not root, or no apt-get): install Debian's nodejs and npm" >&2; exit 1; fi
+	cd tests/clients && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf build

@@ -14,7 +14,7 @@ from server.pages import home as pages_home
 from server.pages import ld
 from server.pages import workbench as pages_workbench
 from server.sparql import endpoint as sparql
-from server.sparql import void
+from server.sparql import graphstore, void
 
 
 def create_app(config: Config | None = None, backend: Backend | None = None) -> Flask:
@@ -28,7 +28,7 @@ def create_app(config: Config | None = None, backend: Backend | None = None) -> 
     errors.register(app)
     cors.init_app(app, config.cors_origin)
     _access_log(app)
-    for module in (sparql, void, health, ld, pages_home, pages_workbench, queries_api):
+    for module in (sparql, graphstore, void, health, ld, pages_home, pages_workbench, queries_api):
         app.register_blueprint(module.blueprint)
     return app
 

@@ -128,9 +128,18 @@ def test_accept_is_negotiated_by_quality(server, accept, expected):
     ("csv", "text/csv"), ("tsv", "text/tab-separated-values"), ("xml", "application/sparql-results+xml"),
     ("json", "application/sparql-results+json"), ("text/csv", "text/csv"),
 ])
-def test_the_format_parameter_overrides_accept(server, fmt, expected):
+def test_the_format_parameter_decides_where_accept_allows_it(server, fmt, expected):
+    for accept in ("*/*", f"{expected}, application/sparql-results+json;q=0.5"):
+        response = get(server, UNITS, format=fmt, accept=accept)
+        assert response.headers["Content-Type"].split(";")[0] == expected, accept
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xml", "text/csv"])
+def test_where_format_and_accept_disagree_the_client_gets_what_accept_allows(server, local_store, fmt):
     response = get(server, UNITS, format=fmt, accept="application/sparql-results+json")
-    assert response.headers["Content-Type"].split(";")[0] == expected
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "application/sparql-results+json"
+    assert rows(response) == oracle_rows(local_store, UNITS)
 
 
 @pytest.mark.parametrize("fmt, expected", [
@@ -427,3 +436,199 @@ def test_the_server_follows_the_loader_when_it_swaps_in_a_new_build(server_build
         assert get(local, f"ASK {{ <{UNODC}> ?p ?o }}").json()["boolean"] is True
     finally:
         local.stop()
+
+
+# What real clients send (issue 13): repeated and alternative format parameters, HEAD, OPTIONS, URL dataset
+# parameters on a form POST, relative IRIs, readable syntax errors. One behaviour per test.
+
+def sparqlwrapper_url(server, query: str, value: str, accept_value: str) -> str:
+    """The URL SPARQLWrapper 2 builds by default: format, output and results, each twice for tsv/json-ld/rdf+xml."""
+    from urllib.parse import urlencode
+    params = [("query", query)] + [(name, v) for name in ("format", "output", "results") for v in (value, accept_value)]
+    return server.sparql + "?" + urlencode(params)
+
+
+@pytest.mark.parametrize("query, value, accept, media_type", [
+    (UNITS, "tsv", "text/tab-separated-values", "text/tab-separated-values"),
+    (ABOUT_UNODC, "json-ld", "application/ld+json,application/x-json+ld", "application/ld+json"),
+    (ABOUT_UNODC, "rdf+xml", "application/rdf+xml", "application/rdf+xml"),
+])
+def test_format_given_twice_with_two_spellings_and_under_three_names_is_understood(server, local_store, query, value,
+                                                                                    accept, media_type):
+    response = requests.get(sparqlwrapper_url(server, query, value, accept.split(",")[0]), headers={"Accept": accept},
+                            timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].split(";")[0] == media_type
+    if query == UNITS:
+        assert rows(response) == oracle_rows(local_store, UNITS)
+    else:
+        assert triples(response) == oracle_triples(local_store, ABOUT_UNODC)
+
+
+def test_an_identical_repeated_parameter_counts_once(server, local_store):
+    response = requests.get(server.sparql, params=[("query", UNITS), ("query", UNITS), ("format", "csv"),
+                                                   ("format", "csv"), ("default-graph-uri", ORGANIZATIONS),
+                                                   ("default-graph-uri", ORGANIZATIONS)], timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].split(";")[0] == "text/csv"
+    assert rows(response) == oracle_rows(local_store, UNITS, plain=True)
+
+
+def test_an_n3_request_gets_n3_that_turtle_and_n3_parsers_read(server, local_store):
+    sparqlwrapper_n3 = "application/turtle,text/turtle,text/rdf+n3,application/n-triples,application/n3,text/n3"
+    for accept in (sparqlwrapper_n3, "text/n3"):
+        response = get(server, ABOUT_UNODC, format="n3", accept=accept)
+        assert response.status_code == 200, response.text
+        assert response.headers["Content-Type"].split(";")[0] in accept.split(","), accept
+        assert triples(response) == oracle_triples(local_store, ABOUT_UNODC)
+
+
+def test_text_plain_gets_n_triples_for_a_graph(server, local_store):
+    response = get(server, ABOUT_UNODC, accept="text/plain")
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "application/n-triples"
+    assert triples(response) == oracle_triples(local_store, ABOUT_UNODC)
+
+
+# One example path for every GET route of the app (a new route without one fails the first test below).
+HEAD_EXAMPLES = {
+    "/": [""], "/.well-known/void": [".well-known/void"], "/data/<path:rest>": ["data/id/org/unodc.ttl"],
+    "/dataset": ["dataset"], "/dumps/<name>": ["dumps/ungass-kg.ttl"], "/graph/<path:rest>": ["graph/meta"],
+    "/health": ["health"], "/id/<path:rest>": ["id/org/unodc"], "/ont": ["ont"], "/ont/<version>": ["ont/0.1.0"],
+    "/openapi.json": ["openapi.json"], "/page/<path:rest>": ["page/id/org/unodc"], "/queries": ["queries"],
+    "/queries/<name>": ["queries/chapter-panel?chapter=III"], "/service": ["service"], "/shapes": ["shapes"],
+    "/sparql": ["sparql", "sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"], "/static/<path:filename>": ["static/style.css"],
+    "/store": ["store", "store?default", f"store?graph={ORGANIZATIONS}"], "/workbench": ["workbench"],
+}
+
+
+def test_every_get_route_has_a_head_example(server):
+    routes = {rule.rule for rule in server.app.url_map.iter_rules() if "GET" in rule.methods}
+    assert routes == set(HEAD_EXAMPLES)
+
+
+@pytest.mark.parametrize("path", [path for paths in HEAD_EXAMPLES.values() for path in paths])
+def test_head_answers_like_get_without_a_body(server, path):
+    got = requests.get(server.url + path, allow_redirects=False, timeout=30)
+    head = requests.head(server.url + path, allow_redirects=False, timeout=30)
+    assert got.status_code in (200, 303), got.text
+    assert head.status_code == got.status_code and head.content == b""
+    for name in ("Content-Type", "ETag", "Vary", "Cache-Control", "Location", "Allow"):
+        assert head.headers.get(name) == got.headers.get(name), name
+
+
+def test_options_lists_the_allowed_methods(server):
+    response = requests.options(server.sparql, timeout=30)
+    assert response.status_code == 200
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD", "POST", "OPTIONS"}
+    response = requests.options(server.url + "store", timeout=30)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_a_form_post_may_carry_the_dataset_in_its_url(server, local_store):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    response = requests.post(server.sparql, params={"default-graph-uri": ORGANIZATIONS}, data={"query": query},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert response.status_code == 200, response.text
+    expected = local_store.query(query, default_graph=[ox.NamedNode(ORGANIZATIONS)])
+    assert rows(response) == [{"n": str(next(iter(expected))["n"])}]
+    assert rows(response) != oracle_rows(local_store, query)  # not the whole union
+
+
+def test_a_dataset_given_differently_in_url_and_body_is_400_naming_both(server):
+    other = GRAPH + "actors/countries"
+    response = requests.post(server.sparql, params={"default-graph-uri": ORGANIZATIONS},
+                             data={"query": UNITS, "default-graph-uri": other}, timeout=30)
+    assert response.status_code == 400
+    assert ORGANIZATIONS in response.text and other in response.text and "default-graph-uri" in response.text
+
+
+def test_relative_iris_resolve_against_the_datasets_iri_base(server):
+    response = get(server, "CONSTRUCT { <s> <p> 1 } WHERE {}", accept="application/n-triples")
+    assert response.status_code == 200, response.text
+    assert response.text.strip() == ('<https://w3id.org/ungass-kg/s> <https://w3id.org/ungass-kg/p> '
+                                     '"1"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+    response = get(server, "ASK { <id/org/unodc> ?p ?o }", accept="application/sparql-results+json")
+    assert response.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("query, words", [
+    ("SELECT * WHERE { ?s ?p ?o } LIMT 3", ["line 1, column 29", "did you mean LIMIT?"]),
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  OPTINAL { ?s a ?c }\n}", ["line 3, column 3", "did you mean OPTIONAL?"]),
+    ("SELECT * WHERE { ?s ?p ?o", ["line 1, column 16", "never closed"]),
+    ("SELECT * WHERE {\n ?s ex:p ?o }", ["line 2, column 5", "undeclared prefix ex:", "PREFIX ex: <"]),
+])
+def test_a_syntax_error_names_line_column_and_the_cause_in_words(server, query, words):
+    response = get(server, query)
+    assert response.status_code == 400
+    for word in words:
+        assert word in response.text, response.text
+    assert "^" in response.text  # the line, with a caret under the column
+
+
+# The Graph Store HTTP Protocol, read side (/store).
+
+STORE_FORMATS = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+                 "application/n-quads", "application/trig", "text/n3"]
+
+
+@pytest.mark.parametrize("accept", STORE_FORMATS)
+def test_the_graph_store_answers_a_named_graph_whole_in_every_rdf_format(server, local_store, accept):
+    response = requests.get(server.url + "store", params={"graph": ORGANIZATIONS}, headers={"Accept": accept},
+                            timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].split(";")[0] == accept
+    expected = {ox.Triple(q.subject, q.predicate, q.object)
+                for q in local_store.quads_for_pattern(None, None, None, ox.NamedNode(ORGANIZATIONS))}
+    assert len(expected) > 100 and triples(response) == expected
+    assert response.headers["ETag"].startswith('W/"') and "Accept" in response.headers["Vary"]
+
+
+def test_the_graph_store_default_graph_is_the_union(server, local_store):
+    response = requests.get(server.url + "store?default", headers={"Accept": "application/n-triples"}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert triples(response) == oracle_triples(local_store, "CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def test_the_graph_store_revalidates_with_its_etag(server):
+    url = server.url + "store"
+    first = requests.get(url, params={"graph": ORGANIZATIONS}, timeout=30)
+    again = requests.get(url, params={"graph": ORGANIZATIONS}, headers={"If-None-Match": first.headers["ETag"]},
+                         timeout=30)
+    assert again.status_code == 304 and again.content == b""
+    other = requests.get(url, params={"graph": ORGANIZATIONS}, headers={"Accept": "application/ld+json"}, timeout=30)
+    assert other.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE", "PATCH"])
+def test_the_graph_store_refuses_writes_with_405_and_allow(server, method):
+    response = requests.request(method, server.url + "store", params={"graph": ORGANIZATIONS},
+                                data=b"<a:b> <a:c> <a:d> .", headers={"Content-Type": "application/n-triples"},
+                                timeout=30)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert "read-only" in response.text
+
+
+def test_the_graph_store_without_a_graph_describes_itself(server):
+    response = requests.get(server.url + "store", headers={"Accept": "application/n-triples"}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert (f"<{server.url}store> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<http://www.w3.org/ns/dcat#DataService> .") in response.text
+
+
+@pytest.mark.parametrize("query, status, words", [
+    ("graph=https://w3id.org/ungass-kg/graph/nope", 404, "no graph <https://w3id.org/ungass-kg/graph/nope>"),
+    (f"default&graph={ORGANIZATIONS}", 400, "exactly one of graph=IRI"),
+    ("graph=not%20an%20iri", 400, "not an absolute IRI"),
+    ("graph=x&colour=red", 400, "not colour"),
+])
+def test_a_bad_graph_store_request_says_what_is_wrong(server, query, status, words):
+    response = requests.get(server.url + "store?" + query, timeout=30)
+    assert response.status_code == status and words in response.text, response.text
+
+
+def test_text_plain_gets_n_triples_for_a_resource_too(server):
+    response = requests.get(server.url + "id/org/unodc", headers={"Accept": "text/plain"}, allow_redirects=False,
+                            timeout=30)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/data/id/org/unodc.nt")

@@ -40,6 +40,7 @@ class QueryJob:
     # Variables bound to RDF terms before evaluation (a named query's parameters, server.library.catalog):
     # the embedded backend passes them to pyoxigraph as `substitutions`, the remote one as a VALUES block.
     substitutions: tuple[tuple[str, object], ...] = ()
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (README: the dataset's IRI base)
 
 
 @dataclass

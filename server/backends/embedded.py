@@ -148,6 +148,7 @@ class EmbeddedBackend:
                 "declares_dataset": job.declares_dataset,
                 "federated": job.federated,
                 "substitutions": job.substitutions,
+                "base_iri": job.base_iri,
             })
             message = self._receive(worker, deadline, limits)
         except EndpointError:

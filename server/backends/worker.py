@@ -89,7 +89,8 @@ def run(store: ox.Store, job: dict, conn: Connection) -> None:
     streaming = _Stream(conn)
     try:
         substitutions = {ox.Variable(name): term for name, term in job.get("substitutions", ())}
-        results = store.query(job["text"], substitutions=substitutions or None, **_dataset(job))
+        results = store.query(job["text"], substitutions=substitutions or None, base_iri=job.get("base_iri"),
+                              **_dataset(job))
         if isinstance(results, ox.QueryBoolean):
             answer(conn, results.serialize(format=_results_format(job["media_type"])), None)
         elif job["row_limit"]:

@@ -32,7 +32,9 @@ HTML = conneg.Format("html", "text/html", ("application/xhtml+xml",))
 OFFERS = (HTML, conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML)
 EXTENSIONS = {"ttl": conneg.TURTLE, "jsonld": conneg.JSONLD, "nt": conneg.NTRIPLES, "rdf": conneg.RDFXML}
 SUFFIX = {fmt.name: ext for ext, fmt in EXTENSIONS.items()}
-HASH_DOCUMENTS = ("ont", "dataset", "shapes")  # served directly: their terms are <document#name>
+HASH_DOCUMENTS = ("ont", "dataset", "shapes")
+IN_DATASET = ox.NamedNode("http://rdfs.org/ns/void#inDataset")
+DATASET = ox.NamedNode("https://w3id.org/ungass-kg/dataset")  # served directly: their terms are <document#name>
 
 
 def local_path(iri: str) -> str | None:
@@ -162,14 +164,16 @@ def data(rest: str) -> Response:
     def answer() -> Response:
         description = describe(iri)
         _known(iri, description)
-        response = _rdf(description, EXTENSIONS[ext])
+        response = _rdf(description, EXTENSIONS[ext], iri)
         response.headers["Link"] = _link_header(_variants(path), EXTENSIONS[ext])
         return response
 
     return caching.respond(answer, "data", request.host_url, rest)
 
 
-def _rdf(triples: list[ox.Triple], fmt: conneg.Format) -> Response:
+def _rdf(triples: list[ox.Triple], fmt: conneg.Format, iri: str) -> Response:
+    """The document in `fmt`, saying which dataset the resource is in (VoID §6.2, void:inDataset)."""
+    triples = [*triples, ox.Triple(ox.NamedNode(iri), IN_DATASET, DATASET)]
     rdf_format = ox.RdfFormat.from_media_type(fmt.media_type)
     prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
     return Response(ox.serialize(triples, format=rdf_format, prefixes=prefixes), content_type=fmt.content_type)
@@ -193,7 +197,7 @@ def hash_document() -> Response:
                     else pages.resource_page(iri, _alternates(variants), description))
             response = Response(body, content_type="text/html; charset=utf-8")
         else:
-            response = _rdf(description, fmt)
+            response = _rdf(description, fmt, iri)
         response.headers["Content-Location"] = variants[fmt]
         response.headers["Link"] = _link_header(variants, fmt)
         response.vary.add("Accept")

@@ -12,6 +12,7 @@ from flask import Response, current_app, request
 from server import conneg
 from server.backends import DATASET, Description
 from server.config import Config
+from server.sparql import functions
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -19,8 +20,9 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
 SERVICE_NS = "https://w3id.org/ungass-kg/service#"
-PREFIXES = {"sd": SD, "void": VOID, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS,
+PREFIXES = {"sd": SD, "void": VOID, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "dcterms": DCTERMS, "dcat": DCAT,
             "formats": conneg.FORMATS_NS, "ukgs": SERVICE_NS}
 
 # Own terms: (local name, range, label, comment).
@@ -38,15 +40,36 @@ TERMS = (
 )
 
 
-def endpoint_url() -> str:
+GRAPH_STORE_SPEC = "https://www.w3.org/TR/sparql11-http-rdf-update/"
+
+
+def endpoint_url(path: str = "sparql") -> str:
     config: Config = current_app.config["SERVER"]
-    return (config.public_url.rstrip("/") + "/" if config.public_url else request.url_root) + "sparql"
+    return (config.public_url.rstrip("/") + "/" if config.public_url else request.url_root) + path
 
 
-def service_response(format_param: str | None) -> Response:
-    fmt = conneg.negotiate("description", request.headers.get("Accept"), format_param)
+def graph_store(store: str, sparql: str) -> list[ox.Triple]:
+    """The Graph Store Protocol's read side at `store` (server.sparql.graphstore), as a DCAT data service."""
+    node, dataset = ox.NamedNode(store), ox.NamedNode(DATASET)
+    return [ox.Triple(ox.NamedNode(sparql), ox.NamedNode(RDFS + "seeAlso"), node)] + [
+        ox.Triple(node, ox.NamedNode(p), o) for p, o in (
+            (RDF + "type", ox.NamedNode(DCAT + "DataService")),
+            (DCTERMS + "title", ox.Literal("SPARQL 1.1 Graph Store HTTP Protocol, read side", language="en")),
+            (DCTERMS + "description", ox.Literal(
+                "GET or HEAD ?graph=IRI answers a named graph whole, ?default the default graph (the union); "
+                "every RDF format by content negotiation. Read-only: writes get 405.", language="en")),
+            (DCTERMS + "conformsTo", ox.NamedNode(GRAPH_STORE_SPEC)),
+            (DCAT + "endpointURL", node),
+            (DCAT + "endpointDescription", node),
+            (DCAT + "servesDataset", dataset),
+        )]
+
+
+def service_response(formats: tuple[str, ...]) -> Response:
+    fmt = conneg.negotiate("description", request.headers.get("Accept"), formats)
     config: Config = current_app.config["SERVER"]
     triples = service_description(endpoint_url(), current_app.extensions["backend"].describe(), config)
+    triples += graph_store(endpoint_url("store"), endpoint_url())
     return rdf_response(triples, fmt)
 
 
@@ -82,18 +105,15 @@ def service_description(endpoint: str, description: Description, config: Config)
     for iri in config.service_allow_list:
         add(service, SERVICE_NS + "allowedServiceEndpoint", ox.NamedNode(iri))
     add(service, SD + "defaultEntailmentRegime", ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
+    for iri in functions.FUNCTIONS:
+        add(service, SD + "extensionFunction", ox.NamedNode(iri))
+        add(ox.NamedNode(iri), RDF + "type", ox.NamedNode(SD + "Function"))
     seconds = ox.Literal(f"{config.time_limit:g}", datatype=ox.NamedNode(XSD + "decimal"))
     add(service, SERVICE_NS + "queryTimeLimit", seconds)
     if config.row_limit:
         add(service, SERVICE_NS + "resultRowLimit", _integer(config.row_limit))
     add(service, SERVICE_NS + "maxRequestBytes", _integer(config.max_request_bytes))
-    for name, range_, label, comment in TERMS:
-        term = ox.NamedNode(SERVICE_NS + name)
-        add(term, RDF + "type", ox.NamedNode(RDF + "Property"))
-        add(term, RDFS + "label", ox.Literal(label, language="en"))
-        add(term, RDFS + "comment", ox.Literal(comment, language="en"))
-        add(term, RDFS + "domain", ox.NamedNode(SD + "Service"))
-        add(term, RDFS + "range", ox.NamedNode(range_))
+    out += vocabulary()
 
     add(service, SD + "defaultDataset", dataset)
     add(dataset, RDF + "type", ox.NamedNode(SD + "Dataset"))
@@ -111,6 +131,22 @@ def service_description(endpoint: str, description: Description, config: Config)
         add(graph, RDF + "type", ox.NamedNode(SD + "Graph"))
         if triples is not None:
             add(graph, VOID + "triples", _integer(triples))
+    return out
+
+
+def vocabulary() -> list[ox.Triple]:
+    """The definitions of the service's own terms: in every service description, and at SERVICE_NS itself."""
+    out = []
+    for name, range_, label, comment in TERMS:
+        term = ox.NamedNode(SERVICE_NS + name)
+        out += [ox.Triple(term, ox.NamedNode(p), o) for p, o in (
+            (RDF + "type", ox.NamedNode(RDF + "Property")),
+            (RDFS + "label", ox.Literal(label, language="en")),
+            (RDFS + "comment", ox.Literal(comment, language="en")),
+            (RDFS + "domain", ox.NamedNode(SD + "Service")),
+            (RDFS + "range", ox.NamedNode(range_)),
+            (RDFS + "isDefinedBy", ox.NamedNode(SERVICE_NS.rstrip("#"))),
+        )]
     return out
 
 

@@ -11,7 +11,8 @@ from flask import Blueprint, Response, current_app, request
 from server import caching, conneg
 from server.backends import Dataset, Limits, QueryJob
 from server.config import Config
-from server.sparql import description, federation, protocol, query_scan
+from server.errors import QuerySyntaxError
+from server.sparql import description, federation, protocol, query_scan, syntax
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -21,8 +22,8 @@ def endpoint() -> Response:
     config: Config = current_app.config["SERVER"]
     operation = protocol.read(request, config.max_request_bytes)
     if operation.query is None:
-        fmt = conneg.negotiate("description", request.headers.get("Accept"), operation.format)
-        return caching.respond(lambda: description.service_response(operation.format),
+        fmt = conneg.negotiate("description", request.headers.get("Accept"), operation.formats)
+        return caching.respond(lambda: description.service_response(operation.formats),
                                "description", description.endpoint_url(), fmt.media_type)
     scan = query_scan.scan(operation.query)
     federation.check(scan, config.service_allow_list)
@@ -30,7 +31,7 @@ def endpoint() -> Response:
         # Not a query form: the engine's parser will say where and why (400), whatever Accept says.
         result_format = conneg.OFFERS[scan.kind][0]
     else:
-        result_format = conneg.negotiate(scan.kind, request.headers.get("Accept"), operation.format)
+        result_format = conneg.negotiate(scan.kind, request.headers.get("Accept"), operation.formats)
     job = QueryJob(
         text=operation.query,
         kind=scan.kind,
@@ -39,6 +40,7 @@ def endpoint() -> Response:
         declares_dataset=scan.declares_dataset,
         federated=bool(scan.services),
         prefixes=scan.prefixes,
+        base_iri=config.base_iri,
     )
     return caching.respond(lambda: answer(job, result_format, config), "query", job.text, job.dataset,
                            result_format.media_type)
@@ -46,7 +48,10 @@ def endpoint() -> Response:
 
 def answer(job: QueryJob, result_format: conneg.Format, config: Config) -> Response:
     """Run a job on the backend and answer it: streamed, in the negotiated format, the row cap announced."""
-    result = current_app.extensions["backend"].query(job, Limits(config.time_limit, config.row_limit))
+    try:
+        result = current_app.extensions["backend"].query(job, Limits(config.time_limit, config.row_limit))
+    except QuerySyntaxError as error:
+        raise QuerySyntaxError(f"the query is not valid SPARQL 1.1: {syntax.explain(job.text, error.message)}") from None
     response = Response(content_type=result_format.content_type)
     if result.body is not None:
         response.set_data(result.body)
