@@ -264,7 +264,9 @@ class RemoteBackend:
 
     def query(self, job: QueryJob, limits: Limits) -> Result:
         deadline = time.monotonic() + limits.time
-        text = values.bind(job.text, job.substitutions) if job.substitutions else job.text
+        # As the embedded backend plans them: the parameters written in where SPARQL allows, else a VALUES block.
+        text = (values.inline(job.text, job.substitutions) or values.bind(job.text, job.substitutions)
+                if job.substitutions else job.text)
         params = [("query", text)] + self._dataset_of(job)
         tried, last = set(), None
         while True:
