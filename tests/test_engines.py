@@ -14,6 +14,7 @@ import sys
 import urllib.parse
 import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from server.app import create_app
 from server.backends.remote import RemoteBackend
 from server.config import Config
 from server.library import catalog as query_library
-from server_fixtures import serve
+from server_fixtures import serve, wait_for
 
 META = "https://w3id.org/ungass-kg/graph/meta"
 GRAPH = "https://w3id.org/ungass-kg/graph/"
@@ -230,3 +231,92 @@ def test_virtuoso_answers_as_the_embedded_store(virtuoso, server, local_store, b
         assert every.headers["X-Row-Limit"] == str(VIRTUOSO_MAX_ROWS)
     finally:
         served.stop()
+
+
+# Read replicas: several endpoints holding the same release.
+
+def test_replicas_share_the_load_and_one_that_dies_is_taken_out_then_back(build_dir, tmp_path, monkeypatch):
+    from server.backends import remote as remote_module
+    monkeypatch.setattr(remote_module, "RETRY", 1.0)
+    first, second = start_oxigraph(tmp_path / "first"), start_oxigraph(tmp_path / "second")
+    engines = [first, second]
+    try:
+        for engine in engines:
+            assert publish(engine, build_dir, DATA).code == 0
+        served = remote(first.query_url, second.query_url)
+        try:
+            health = requests.get(served.url + "health", timeout=30).json()
+            assert [r["up"] for r in health["replicas"]] == [True, True]
+            statuses: list[int] = []
+
+            def load(n: int) -> None:
+                with requests.Session() as session:
+                    for _ in range(n):
+                        statuses.append(session.get(f"{served.url}queries/chapter-panel", params={"chapter": "III"},
+                                                    headers={"Accept": "text/tab-separated-values"},
+                                                    timeout=60).status_code)
+
+            with ThreadPoolExecutor(4) as pool:
+                running = [pool.submit(load, 25) for _ in range(4)]
+                wait_for(lambda: len(statuses) >= 20, 60, lambda: f"{len(statuses)} requests answered")
+                second.process.kill()  # mid-load
+                for future in running:
+                    future.result()
+            assert statuses == [200] * 100  # a query the dead replica failed was retried on the other one
+            health = requests.get(served.url + "health", timeout=30).json()
+            assert health["ok"] and [r["up"] for r in health["replicas"]] == [True, False]
+            assert second.query_url in health["replicas"][1]["error"]
+
+            # Back on the same port with the same data: checked again after RETRY seconds, and back in service.
+            port = urllib.parse.urlsplit(second.query_url).port
+            second.process.wait(10)
+            back = subprocess.Popen([str(Path(sys.executable).with_name("oxigraph")), "serve", "--location",
+                                     str(tmp_path / "second" / "db"), "--bind", f"127.0.0.1:{port}"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            engines.append(replace(second, process=back))
+
+            def rejoined() -> bool:
+                requests.get(f"{served.url}queries/countries", timeout=60)
+                return requests.get(served.url + "health", timeout=30).json()["replicas"][1]["up"]
+
+            wait_for(rejoined, 30, lambda: json.dumps(requests.get(served.url + "health", timeout=30).json()))
+        finally:
+            served.stop()
+    finally:
+        for engine in engines:
+            engine.stop()
+
+
+def test_a_replica_holding_another_release_is_kept_out(oxigraph, extra_data, build_dir, tmp_path):
+    other = start_oxigraph(tmp_path / "other")
+    try:
+        assert publish(oxigraph, build_dir, DATA).code == 0
+        assert publish(other, tmp_path / "other-build", extra_data).code == 0
+        served = remote(oxigraph.query_url, other.query_url)
+        try:
+            health = requests.get(served.url + "health", timeout=30).json()
+            assert [r["up"] for r in health["replicas"]] == [True, False]
+            assert f"holds release {build_info(tmp_path / 'other-build')['build_id']}, not " \
+                   f"{build_info(build_dir)['build_id']}" in health["replicas"][1]["error"]
+            for _ in range(4):  # every query goes to the replica that holds the release
+                assert requests.get(f"{served.url}queries/countries", timeout=60).status_code == 200
+        finally:
+            served.stop()
+    finally:
+        other.stop()
+
+
+def test_a_kept_alive_connection_is_reused_after_an_answer_of_known_length(virtuoso, build_dir):
+    """Virtuoso sends Content-Length: every answer must be read to its end and the connection reused, with
+    or without a row cap (without one, the second query on a thread used to fail, and every one after)."""
+    assert publish(virtuoso, build_dir, DATA).code == 0
+    for row_limit in (0, 100):
+        served = remote(virtuoso.query_url, row_limit=row_limit)
+        try:
+            with requests.Session() as session:
+                for _ in range(30):
+                    response = session.get(f"{served.url}queries/countries", timeout=60,
+                                           headers={"Accept": "text/tab-separated-values"})
+                    assert response.status_code == 200, response.text[:300]
+        finally:
+            served.stop()
