@@ -5,12 +5,12 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test check build install bench bench-deps clean browser clients
+.PHONY: run test check build install bench bench-deps clean browser clients virtuoso
 
 run: build
 	$(PY) -m server --host $(HOST) --port $(PORT)
 
-test: install browser clients
+test: install browser clients virtuoso
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install
@@ -58,6 +58,18 @@ tests/clients/node_modules/.package-lock.json: tests/clients/package-lock.json
 	else echo "node and npm are not installed and cannot be (not root, or no apt-get): install Debian's nodejs and npm" >&2; exit 1; fi
 	cd tests/clients && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Virtuoso Open Source (Debian's virtuoso-opensource), the second engine of tests/test_engines.py. The tests run
+# /usr/bin/virtuoso-t from a private ini in a temporary folder; the package's own service is kept from starting
+# (policy-rc.d answers 101 while apt-get runs) and is never used.
+virtuoso:
+	@if command -v virtuoso-t >/dev/null || [ -x /usr/bin/virtuoso-t ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		made=; [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+			chmod +x /usr/sbin/policy-rc.d; made=1; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+		status=$$?; [ -z "$$made" ] || rm -f /usr/sbin/policy-rc.d; exit $$status; \
+	else echo "virtuoso-t is not installed and cannot be (not root, or no apt-get): install Debian's virtuoso-opensource" >&2; exit 1; fi
 
 clean:
 	rm -rf build

@@ -36,7 +36,7 @@ def create_app(config: Config | None = None, backend: Backend | None = None) -> 
 def open_backend(config: Config) -> Backend:
     if config.remote:
         from server.backends.remote import RemoteBackend
-        return RemoteBackend(config.remote)
+        return RemoteBackend(config.remote, config.release, row_limit=config.row_limit)
     from server.backends.embedded import EmbeddedBackend
     return EmbeddedBackend(config.store, config.workers, config.worker_memory_mb * 2**20,
                            isolate_network=not config.service_allow_list, storage=config.storage)

@@ -35,7 +35,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one and prints it (default: 8000)")
     p.add_argument("--build-dir", type=Path, default=defaults.build_dir,
                    help="the loader's build folder, whose `store` is served (default: build/)")
-    p.add_argument("--remote", metavar="URL", help="serve a remote SPARQL endpoint instead of the store")
+    p.add_argument("--remote", metavar="URL", action="append",
+                   help="serve a remote SPARQL endpoint holding a published release instead of the store; "
+                        "repeat for read replicas of the same release")
+    p.add_argument("--release", metavar="BUILD_ID",
+                   help="with --remote: the release (build id) the endpoints must hold (default: the first one's)")
     p.add_argument("--workers", type=int, default=defaults.workers,
                    help="query worker processes per server process (default: 2)")
     p.add_argument("--storage", choices=("memory", "disk"), default=defaults.storage,
@@ -83,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         return processes.supervise(argv, sock, args.processes)
     config = Config(
-        build_dir=args.build_dir, remote=args.remote, workers=args.workers, storage=args.storage,
+        build_dir=args.build_dir, remote=tuple(args.remote) if args.remote else None, release=args.release,
+        workers=args.workers, storage=args.storage,
         time_limit=args.time_limit,
         row_limit=args.row_limit, max_request_bytes=args.max_request_bytes,
         service_allow_list=tuple(args.allow_service), worker_memory_mb=args.worker_memory_mb,

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class Config:
     # Where the data comes from: the loader's build folder (its `store` link), or a remote endpoint.
     build_dir: Path = ROOT / "build"
-    remote: str | None = None  # a SPARQL 1.1 Protocol endpoint URL: use the remote backend
+    remote: str | tuple[str, ...] | None = None  # SPARQL 1.1 Protocol endpoint URL(s): use the remote backend
+    release: str | None = None  # the build id the remote endpoints must hold (None: the first one's)
     # Query limits, announced in the service description.
     time_limit: float = 30.0  # seconds; a query still running then is stopped (503)
     row_limit: int = 100_000  # solutions or triples per answer, 0 for none (X-Row-Limit, X-Result-Truncated)

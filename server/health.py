@@ -13,6 +13,7 @@ def health() -> Response:
     report = current_app.extensions["backend"].health()
     workers = report.get("workers")
     ok = workers is None or workers["alive"] > 0  # no worker left: every replacement failed
+    ok = ok and report.pop("ok", True)  # the remote backend: no replica in service
     response = jsonify({"ok": ok, "process": os.getpid(), **report})
     response.status_code = 200 if ok else 503
     response.headers["Cache-Control"] = "no-store"

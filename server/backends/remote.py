@@ -1,18 +1,36 @@
-"""A backend that forwards queries to another SPARQL 1.1 Protocol endpoint (Oxigraph, Fuseki, Virtuoso, QLever...).
+"""A backend over other SPARQL 1.1 Protocol endpoints (Oxigraph, Virtuoso, Fuseki, QLever...) holding a release.
 
-The query goes out as a form-encoded POST (Protocol §2.1.2) with the dataset parameters. With a row
-cap, the remote is asked for the line-based formats server.backends.rowcap counts (TSV, N-Triples),
-and its answer is cut and re-serialized here; without one, the negotiated format is asked for and the
-remote's bytes are streamed through. The time limit is a socket deadline: at the limit the connection
-is dropped and the client gets 504, since here we are a gateway waiting for another server.
+Engine-independent by construction, so that the answers are the embedded store's on any engine:
+- The dataset is sent with every query (Protocol §2.1.4): the release's graphs as default-graph-uri
+  (their union is the default graph) and named-graph-uri. No engine flag for a union default graph
+  is needed, an engine's own graphs (Virtuoso's system graphs) stay out, and a query's FROM / FROM
+  NAMED are sent the same way, since an engine may ignore them (oxigraph serve --union-default-graph).
+- Solutions are asked for as SPARQL XML, the format every engine writes as the standard says, and
+  counted by server.backends.rowcap as they arrive; triples as N-Triples, one per line. Both are
+  re-serialized by pyoxigraph into the negotiated format, so an engine's own spellings never leak.
+- An engine's own result cap (Virtuoso's ResultSetMaxRows) is measured at start; an answer of
+  exactly that many rows is announced as truncated (X-Result-Truncated), never passed off as whole.
+- At start each endpoint must hold a whole release: the meta graph's build id (dcterms:identifier),
+  and every graph it lists with its triple count. Otherwise the server refuses to start, naming what
+  is missing.
+
+Several URLs are read replicas of one release: queries go round-robin to the replicas in service; a
+replica that cannot be reached, or holds another release, is taken out and checked again after
+RETRY seconds; a failed query is retried on the next replica. /health shows each one.
+
+The time limit is a socket deadline: at the limit the connection is dropped and the client gets 504,
+since here we are a gateway waiting for another server.
 """
 from __future__ import annotations
 
-import hashlib
 import http.client
+import itertools
+import logging
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
@@ -33,14 +51,39 @@ from server.errors import (
     UpstreamError,
     UpstreamTimeout,
 )
+from server.sparql.query_scan import Token, _target, scan, tokens
+
+log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
-DESCRIBE_TIMEOUT = 30.0
+DESCRIBE_TIMEOUT = 120.0  # seconds for each start-up query (counting a large release takes a while)
+RETRY = 5.0  # seconds before a replica taken out of service is checked again
+PROBE_ROWS = 100_000  # rows asked for to find an engine's own result cap, when the server sets none
 VOID = "http://rdfs.org/ns/void#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
+DCAT = "http://www.w3.org/ns/dcat#"
+IDENTIFIER = "http://purl.org/dc/terms/identifier"
+XML = "application/sparql-results+xml"
+NTRIPLES = "application/n-triples"
 
 
-class RemoteBackend:
+class NotReleased(Exception):
+    """An endpoint does not hold a whole release (or not the one served)."""
+
+
+class ReplicaDown(Exception):
+    """An endpoint failed in a way that is its own fault, not the query's: try another replica."""
+
+
+@dataclass(frozen=True)
+class Release:
+    build_id: str
+    graphs: dict[str, int]  # every graph of the release (the meta graph too) -> its triples
+    void: bytes  # the meta graph, as N-Triples
+
+
+class Replica:
+    """One endpoint: its keep-alive connections (one per server thread) and whether it is in service."""
+
     def __init__(self, url: str):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -53,14 +96,22 @@ class RemoteBackend:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: set[http.client.HTTPConnection] = set()  # every thread's, to close them all
-        self._description = self._describe()
+        self.up = True
+        self.retry_at = 0.0
+        self.error: str | None = None
+        self.build_id: str | None = None
+        self.engine_row_limit: int | None = None  # the engine's own cap on results, if it has one
+        self.failures = 0
 
-    def describe(self) -> Description:
-        return self._description
+    def take_out(self, error: str) -> None:
+        self.up, self.error, self.retry_at = False, error, time.monotonic() + RETRY
+        self.failures += 1
+        self.close()
+        log.warning("remote endpoint %s taken out of service: %s", self.url, error)
 
     def health(self) -> dict:
-        return {"backend": "remote", "endpoint": self.url, "version": self._description.version,
-                "triples": self._description.triples}
+        return {"endpoint": self.url, "up": self.up, "build_id": self.build_id, "error": self.error,
+                "failures": self.failures, "engine_row_limit": self.engine_row_limit}
 
     def close(self) -> None:
         with self._lock:
@@ -68,44 +119,11 @@ class RemoteBackend:
         for connection in connections:
             connection.close()
 
-    def query(self, job: QueryJob, limits: Limits) -> Result:
-        deadline = time.monotonic() + limits.time
-        cap = limits.rows if job.kind != "boolean" else 0
-        if job.kind == "boolean":
-            accept = "application/sparql-results+json"
-        elif cap:
-            accept = "text/tab-separated-values" if job.kind == "solutions" else "application/n-triples"
-        else:
-            accept = job.media_type
-        params = [("query", values.bind(job.text, job.substitutions) if job.substitutions else job.text)]
-        if job.dataset is not None:
-            params += [("default-graph-uri", iri) for iri in job.dataset.default_graphs]
-            params += [("named-graph-uri", iri) for iri in job.dataset.named_graphs]
-        response = self._post(urlencode(params).encode(), accept, deadline, limits)
-        if job.kind == "boolean":
-            body = self._read_all(response, deadline, limits)
-            try:
-                answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            except SyntaxError as error:
-                raise UpstreamError(f"the remote endpoint {self.url} answered invalid JSON: {error}") from None
-            return Result(body=answer.serialize(format=ox.QueryResultsFormat.from_media_type(job.media_type)))
-        if not cap:
-            return Result(chunks=self._stream(response, deadline, limits))
-        copy = lambda sink: self._copy(response, sink, deadline, limits)  # noqa: E731
-        try:
-            if job.kind == "solutions":
-                body, truncated = rowcap.solutions(copy, cap, job.media_type)
-            else:
-                body, truncated = rowcap.triples(copy, cap, job.media_type, job.prefixes)
-        except SyntaxError as error:
-            self._drop()
-            raise UpstreamError(f"the remote endpoint {self.url} answered invalid {accept}: {error}") from None
-        self._done(response)
-        return Result(body=body, truncated=truncated, row_limit=cap)
-
     # HTTP, one keep-alive connection per server thread.
 
-    def _post(self, body: bytes, accept: str, deadline: float, limits: Limits) -> http.client.HTTPResponse:
+    def post(self, params: list[tuple[str, str]], accept: str, deadline: float,
+             limits: Limits) -> http.client.HTTPResponse:
+        body = urlencode(params).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept,
                    "User-Agent": "ungass-kg-server"}
         for attempt in (1, 2):
@@ -113,24 +131,25 @@ class RemoteBackend:
             try:
                 connection.request("POST", self._path, body=body, headers=headers)
                 response = connection.getresponse()
-                response.connection_sock = connection.sock  # for the read deadlines of _chunks
+                response.connection_sock = connection.sock  # for the read deadlines of chunks()
                 break
             except TimeoutError:
-                self._drop()
                 raise self._timeout(limits) from None
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
                 self._drop()  # a kept-alive connection the remote had closed: retry once on a fresh one
                 if attempt == 2:
-                    raise UpstreamError(f"the remote endpoint {self.url} closed the connection: {error}") from None
-            except OSError as error:
+                    raise ReplicaDown(f"the remote endpoint {self.url} closed the connection: {error}") from None
+            except (OSError, http.client.HTTPException) as error:
                 self._drop()
-                raise UpstreamError(f"cannot reach the remote endpoint {self.url}: {error}") from None
+                raise ReplicaDown(f"cannot reach the remote endpoint {self.url}: {error}") from None
         if response.status != 200:
-            text = self._read_all(response, deadline, limits).decode("utf-8", "replace").strip()[:500]
+            text = self.read_all(response, deadline, limits).decode("utf-8", "replace").strip()[:500]
             if response.status == 400:
                 raise QuerySyntaxError(f"the remote endpoint refused the query: {text}")
-            raise UpstreamError(f"the remote endpoint {self.url} answered {response.status} {response.reason}: "
-                                f"{text}")
+            message = f"the remote endpoint {self.url} answered {response.status} {response.reason}: {text}"
+            if response.status in (502, 503):  # the engine (or its proxy) is down, not the query wrong
+                raise ReplicaDown(message)
+            raise UpstreamError(message)
         return response
 
     def _connection(self, deadline: float, limits: Limits) -> http.client.HTTPConnection:
@@ -156,97 +175,269 @@ class RemoteBackend:
                 self._open.discard(connection)
         self._local.connection = None
 
-    def _chunks(self, response: http.client.HTTPResponse, deadline: float, limits: Limits) -> Iterator[bytes]:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise self._timeout(limits)
-            sock = getattr(response, "connection_sock", None)
-            if sock is not None:
-                sock.settimeout(remaining)
-            try:
-                chunk = response.read1(CHUNK)
-            except TimeoutError:
-                raise self._timeout(limits) from None
-            except (OSError, http.client.HTTPException) as error:
-                self._drop()
-                raise UpstreamError(f"the remote endpoint {self.url} broke off its answer: {error}") from None
-            if not chunk:
-                return
-            yield chunk
-
-    def _copy(self, response, sink, deadline: float, limits: Limits) -> None:
-        for chunk in self._chunks(response, deadline, limits):
-            sink.write(chunk)
-
-    def _read_all(self, response, deadline: float, limits: Limits) -> bytes:
-        body = b"".join(self._chunks(response, deadline, limits))
-        self._done(response)
-        return body
-
-    def _done(self, response: http.client.HTTPResponse) -> None:
-        """Keep the connection only if the whole answer was read (a row cap may have stopped early)."""
-        if not response.isclosed():
-            response.close()
-            self._drop()
-
-    def _stream(self, response, deadline: float, limits: Limits) -> Iterator[bytes]:
+    def chunks(self, response: http.client.HTTPResponse, deadline: float, limits: Limits) -> Iterator[bytes]:
+        """The answer's bytes as they arrive. Reading stops early when the caller stops (a row cap): the
+        connection then cannot be reused and is dropped; read to its end, it is kept for the next query."""
         finished = False
         try:
-            yield from self._chunks(response, deadline, limits)
-            finished = True
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise self._timeout(limits)
+                sock = getattr(response, "connection_sock", None)
+                if sock is not None:
+                    sock.settimeout(remaining)
+                try:
+                    chunk = response.read1(CHUNK)
+                except TimeoutError:
+                    raise self._timeout(limits) from None
+                except (OSError, http.client.HTTPException) as error:
+                    self._drop()
+                    raise ReplicaDown(f"the remote endpoint {self.url} broke off its answer: {error}") from None
+                if not chunk:
+                    finished = True
+                    return
+                yield chunk
         finally:
-            if not finished:
+            # http.client leaves an answer sent with Content-Length open after its last byte (read1 only
+            # closes on an empty read of a positive length), and a connection whose answer is open
+            # refuses the next request: closing the answer is what frees the connection for reuse.
+            response.close()
+            if not finished or response.will_close:
                 self._drop()
+
+    def read_all(self, response, deadline: float, limits: Limits) -> bytes:
+        return b"".join(self.chunks(response, deadline, limits))
 
     def _timeout(self, limits: Limits) -> EndpointError:
         self._drop()  # the connection is mid-answer: it cannot be reused
         return UpstreamTimeout(f"the remote endpoint {self.url} did not answer within the "
                                f"{limits.time:g} s time limit")
 
-    # The descriptions: read once, at start.
 
-    def _describe(self) -> Description:
-        limits = Limits(DESCRIBE_TIMEOUT, 0)
-        deadline = time.monotonic() + DESCRIBE_TIMEOUT
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }}"
-        void = self._read_all(self._post(urlencode({"query": query}).encode(), "application/n-triples",
-                                         deadline, limits), deadline, limits)
-        graph = ox.Store()
-        graph.load(void, format=ox.RdfFormat.N_TRIPLES)
-        triples = next(iter(graph.query(f"SELECT ?n {{ <{DATASET}> <{VOID}triples> ?n }}")), None)
-        graphs = {
-            row["g"].value: int(row["n"].value) if row["n"] is not None else None
-            for row in graph.query(
-                f"SELECT ?g ?n {{ <{DATASET}> <{VOID}subset> ?subset . "
-                f"OPTIONAL {{ ?subset <{SD}name> ?name }} BIND(COALESCE(?name, ?subset) AS ?g) "
-                f"OPTIONAL {{ ?subset <{VOID}triples> ?n }} FILTER(isIRI(?g)) }}"
-            )
-        }
-        return Description(
-            version=hashlib.sha256(b"".join(sorted(void.splitlines(keepends=True)))).hexdigest()[:16],
-            triples=int(triples["n"].value) if triples is not None else None,
-            graphs=graphs,
-            void=void,
-            union_default_graph=self._union_default_graph(),
-            source=self.url,
+class RemoteBackend:
+    immutable = False  # another release may be published under a running server
+
+    def __init__(self, urls: str | Sequence[str], release: str | None = None, row_limit: int = 0):
+        """Refuse (RuntimeError) unless an endpoint holds a whole release: `release` (a build id) if
+        given, else the one the first endpoint holds. `row_limit` is the server's own cap, up to which
+        an engine's cap is looked for."""
+        self.replicas = [Replica(url) for url in ([urls] if isinstance(urls, str) else urls)]
+        if not self.replicas:
+            raise ValueError("--remote needs at least one URL")
+        self.url = self.replicas[0].url
+        self._turn = itertools.count()
+        self._probe_rows = (row_limit or PROBE_ROWS) + 1
+        self.release: Release | None = None
+        problems = []
+        for replica in self.replicas:
+            try:
+                self._admit(replica, release or (self.release.build_id if self.release else None))
+            except (NotReleased, ReplicaDown, EndpointError) as error:
+                replica.take_out(str(error))
+                problems.append(str(error))
+        if self.release is None or not any(r.up for r in self.replicas):
+            raise RuntimeError("no remote endpoint to serve: " + "; ".join(problems))
+        graphs = self.release.graphs
+        self._dataset = [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        self._description = Description(
+            version=self.release.build_id,
+            triples=sum(graphs.values()),
+            graphs=dict(graphs),
+            void=_without_dumps(self.release.void),
+            union_default_graph=True,
+            source=", ".join(r.url for r in self.replicas),
         )
 
-    def _union_default_graph(self) -> bool:
-        """Whether the remote's service description claims sd:UnionDefaultGraph."""
-        limits = Limits(DESCRIBE_TIMEOUT, 0)
-        deadline = time.monotonic() + DESCRIBE_TIMEOUT
-        connection = self._connection(deadline, limits)
+    def describe(self) -> Description:
+        return self._description
+
+    def health(self) -> dict:
+        replicas = [r.health() for r in self.replicas]
+        return {"ok": any(r["up"] for r in replicas), "backend": "remote", "endpoint": self.url,
+                "build_id": self._description.version, "triples": self._description.triples,
+                "graphs": len(self._description.graphs), "replicas": replicas}
+
+    def close(self) -> None:
+        for replica in self.replicas:
+            replica.close()
+
+    def query(self, job: QueryJob, limits: Limits) -> Result:
+        deadline = time.monotonic() + limits.time
+        # As the embedded backend plans them: the parameters written in where SPARQL allows, else a VALUES block.
+        text = (values.inline(job.text, job.substitutions) or values.bind(job.text, job.substitutions)
+                if job.substitutions else job.text)
+        params = [("query", text)] + self._dataset_of(job)
+        tried, last = set(), None
+        while True:
+            replica = self._pick(tried, deadline, limits)
+            if replica is None:
+                raise UpstreamError(last or "no remote endpoint is in service: "
+                                    + "; ".join(f"{r.url}: {r.error}" for r in self.replicas))
+            tried.add(replica.url)
+            try:
+                return self._run(replica, job, params, deadline, limits)
+            except ReplicaDown as error:
+                replica.take_out(str(error))
+                last = str(error)
+
+    def _dataset_of(self, job: QueryJob) -> list[tuple[str, str]]:
+        if job.dataset is not None:
+            return ([("default-graph-uri", iri) for iri in job.dataset.default_graphs]
+                    + [("named-graph-uri", iri) for iri in job.dataset.named_graphs])
+        if job.declares_dataset:
+            declared = _from_clauses(job.text)
+            if declared is not None:
+                return declared
+            return []  # a FROM this scan cannot resolve: the engine reads it
+        return self._dataset
+
+    def _pick(self, tried: set[str], deadline: float, limits: Limits) -> Replica | None:
+        """The next replica in service (round-robin); one out of service whose retry time has come is
+        checked again first (it must still hold the release)."""
+        now = time.monotonic()
+        for replica in self.replicas:
+            if not replica.up and replica.retry_at <= now and replica.url not in tried:
+                replica.retry_at = now + RETRY  # one request checks it; the others go on
+                try:
+                    self._admit(replica, self.release.build_id, deadline=min(deadline, now + 5.0))
+                except (NotReleased, ReplicaDown, EndpointError) as error:
+                    replica.take_out(str(error))
+        ready = [r for r in self.replicas if r.up and r.url not in tried]
+        if not ready:
+            return None
+        return ready[next(self._turn) % len(ready)]
+
+    def _run(self, replica: Replica, job: QueryJob, params, deadline: float, limits: Limits) -> Result:
+        if job.kind == "boolean":
+            body = replica.read_all(replica.post(params, XML, deadline, limits), deadline, limits)
+            answer = _results(body, replica.url)
+            return Result(body=answer.serialize(format=ox.QueryResultsFormat.from_media_type(job.media_type)))
+        cap = limits.rows or None
+        engine = replica.engine_row_limit
+        accept = XML if job.kind == "solutions" else NTRIPLES
+        response = replica.post(params, accept, deadline, limits)
+        chunks = replica.chunks(response, deadline, limits)
         try:
-            connection.request("GET", self._path, headers={"Accept": "application/n-triples, text/turtle;q=0.9"})
-            response = connection.getresponse()
-            body = self._read_all(response, deadline, limits)
-            media_type = (response.getheader("Content-Type") or "").split(";")[0].strip()
-            if response.status != 200 or media_type not in ("application/n-triples", "text/turtle"):
-                return False
-            triples = ox.parse(body, format=ox.RdfFormat.from_media_type(media_type))
-            return any(t.predicate.value == SD + "feature" and t.object.value == SD + "UnionDefaultGraph"
-                       for t in triples)
-        except (OSError, http.client.HTTPException, SyntaxError, EndpointError):
-            self._drop()
-            return False
+            if job.kind == "solutions":
+                body, count, truncated = rowcap.xml_solutions(chunks, cap, job.media_type)
+            else:
+                sink = rowcap.LineCap(cap or sys.maxsize)
+                try:
+                    for chunk in chunks:
+                        sink.write(chunk)
+                except rowcap.CapReached:
+                    pass
+                count, truncated = sink.lines, sink.truncated
+                body = rowcap.convert_triples(sink.data, job.media_type, job.prefixes)
+        except SyntaxError as error:
+            raise UpstreamError(f"the remote endpoint {replica.url} answered invalid {accept}: {error}") from None
+        finally:
+            chunks.close()
+        if engine is not None and count == engine and not truncated:
+            # A full page of exactly the engine's own cap: there may be more, which the engine kept.
+            return Result(body=body, truncated=True, row_limit=engine)
+        if cap is None:
+            return Result(body=body)
+        return Result(body=body, truncated=truncated, row_limit=cap)
+
+    # Start-up (and re-admission) checks.
+
+    def _admit(self, replica: Replica, build_id: str | None, deadline: float | None = None) -> None:
+        deadline = deadline or time.monotonic() + DESCRIBE_TIMEOUT
+        release = self._read_release(replica, deadline)
+        if build_id is not None and release.build_id != build_id:
+            replica.build_id = release.build_id
+            raise NotReleased(f"{replica.url} holds release {release.build_id}, not {build_id} (the one served: "
+                              f"publish it there with `python -m loader publish`)")
+        if self.release is None:
+            self.release = release
+        replica.build_id = release.build_id
+        if replica.engine_row_limit is None:
+            replica.engine_row_limit = self._engine_row_limit(replica, release, deadline)
+        replica.up, replica.error = True, None
+
+    def _read_release(self, replica: Replica, deadline: float) -> Release:
+        limits = Limits(max(deadline - time.monotonic(), 0.001), 0)
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+        void = replica.read_all(replica.post([("query", query), ("named-graph-uri", META_GRAPH)], NTRIPLES,
+                                             deadline, limits), deadline, limits)
+        try:
+            meta = list(dict.fromkeys(t.triple for t in ox.parse(void, format=ox.RdfFormat.N_TRIPLES)))
+        except SyntaxError as error:
+            raise ReplicaDown(f"{replica.url} answered invalid N-Triples: {error}") from None
+        about = [t for t in meta if t.subject.value == DATASET]
+        build_id = next((t.object.value for t in about if t.predicate.value == IDENTIFIER), None)
+        if build_id is None:
+            raise NotReleased(f"{replica.url} holds no ungass-kg release: its graph <{META_GRAPH}> is missing or "
+                              "has no build id (dcterms:identifier); load one with `python -m loader publish URL`")
+        subsets = {t.object.value for t in about if t.predicate.value == VOID + "subset"}
+        expected = {t.subject.value: int(t.object.value) for t in meta
+                    if t.subject.value in subsets and t.predicate.value == VOID + "triples"}
+        expected[META_GRAPH] = len(meta)
+        graphs = sorted(expected)
+        counted = {}
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        body = replica.read_all(replica.post([("query", query)] + [("named-graph-uri", g) for g in graphs], XML,
+                                             deadline, limits), deadline, limits)
+        for row in _results(body, replica.url):
+            counted[row["g"].value] = int(row["n"].value)
+        wrong = [f"<{g}> {'is missing' if g not in counted else f'has {counted[g]} triples'}, the release has "
+                 f"{n}" for g, n in expected.items() if counted.get(g) != n]
+        if wrong:
+            raise NotReleased(f"{replica.url} holds release {build_id} incompletely: " + "; ".join(wrong[:5])
+                              + (f" (and {len(wrong) - 5} more)" if len(wrong) > 5 else "")
+                              + "; publish it again with `python -m loader publish URL`")
+        return Release(build_id, {g: expected[g] for g in graphs}, b"".join(sorted(f"{t} .\n".encode() for t in meta)))
+
+    def _engine_row_limit(self, replica: Replica, release: Release, deadline: float) -> int | None:
+        """The engine's own cap on results, if it cuts below PROBE_ROWS (or the server's cap): the rows a
+        cross product of the release's triples gives, which holds more than enough rows."""
+        limits = Limits(max(deadline - time.monotonic(), 0.001), 0)
+        wanted = min(self._probe_rows, sum(release.graphs.values()) ** 2)
+        query = f"SELECT ?a WHERE {{ ?a ?p ?o . ?b ?q ?c }} LIMIT {wanted}"
+        response = replica.post([("query", query)] + self._dataset_params(release), XML, deadline, limits)
+        _, count, _ = rowcap.xml_solutions(replica.chunks(response, deadline, limits), None, XML)
+        return count if count < wanted else None
+
+    @staticmethod
+    def _dataset_params(release: Release) -> list[tuple[str, str]]:
+        return [("default-graph-uri", g) for g in release.graphs]
+
+
+def _results(body: bytes, url: str) -> ox.QuerySolutions | ox.QueryBoolean:
+    try:
+        return ox.parse_query_results(body.replace(b"<bnode>nodeID://", b"<bnode>"),
+                                      format=ox.QueryResultsFormat.XML)
+    except SyntaxError as error:
+        raise UpstreamError(f"the remote endpoint {url} answered invalid SPARQL XML: {error}") from None
+
+
+def _without_dumps(void: bytes) -> bytes:
+    """The release's description without its dumps: the dump files are the loader's build folder, which a
+    server in remote mode does not serve (/dumps is 404 there), so neither VoID nor the home page link them."""
+    triples = [t.triple for t in ox.parse(void, format=ox.RdfFormat.N_TRIPLES)]
+    dumps = {t.object for t in triples if t.predicate.value == DCAT + "distribution"}
+    kept = [t for t in triples if t.subject not in dumps
+            and t.predicate.value not in (DCAT + "distribution", VOID + "dataDump")]
+    return b"".join(sorted(f"{t} .\n".encode() for t in kept))
+
+
+def _from_clauses(text: str) -> list[tuple[str, str]] | None:
+    """A query's FROM and FROM NAMED as protocol parameters (Query §13.2, Protocol §2.1.4: the same
+    dataset), or None when one of them cannot be resolved here (a relative IRI without BASE...)."""
+    found = scan(text)
+    toks = tokens(text)
+    params, depth = [], 0
+    for i, tok in enumerate(toks):
+        if tok.kind == "other" and tok.text in "{}":
+            depth += 1 if tok.text == "{" else -1
+        if depth or tok.kind != "word" or tok.text.upper() != "FROM":
+            continue
+        named = i + 1 < len(toks) and toks[i + 1].kind == "word" and toks[i + 1].text.upper() == "NAMED"
+        target: Token | None = toks[i + 2 if named else i + 1] if i + (2 if named else 1) < len(toks) else None
+        iri = _target(target, found.prefixes, found.base)
+        if iri is None:
+            return None
+        params.append(("named-graph-uri" if named else "default-graph-uri", iri))
+    return params or None
