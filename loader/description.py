@@ -64,13 +64,23 @@ MAX_ROUNDS = 8
 
 
 def describe(store: ox.Store, build_id: str) -> list[ox.Quad]:
-    """The meta graph's quads for the dataset in `store` (which does not hold them yet)."""
+    """The meta graph's quads for the dataset in `store` (which does not hold them yet).
+
+    The counts of distinct objects (of the dataset and of the meta graph) count their own literals: with the
+    count v written, there are K objects if "v" already occurs among them (Oxigraph compares numbers by value)
+    and K+1 if not. When K+1 occurs and K does not, no value describes itself and the rounds alternate between
+    two descriptions; the one that repeats is kept, and its count of distinct objects is one off. No fixed point
+    is lost by this: a description that repeats is never followed by a fixed point."""
     data = _measure(store)  # once: each round adds only what the meta graph itself contributes
     quads: list[ox.Quad] = []
+    seen: list[list[ox.Quad]] = []
     for _ in range(MAX_ROUNDS):
         again = _description(_with_meta(store, data, quads), build_id)
         if again == quads:
             return quads
+        if again in seen:
+            return again
+        seen.append(again)
         quads = again
     raise RuntimeError(f"the dataset description did not settle in {MAX_ROUNDS} rounds")
 
