@@ -11,6 +11,7 @@ node that has no English rdfs:label yet:
   5. ukg:seatDescription@en       seats (participations): the source's words for the seat
   6. the IRI's numbering rule     statements, citations, figures, enumerated items, requests of
                                   resolutions: "statement 1 of paragraph 15"
+The source's other names of a document (dcterms:alternative) are its skos:altLabels, derived here too.
 `loader check` validates the data with these labels added (a shape checks the rule) and `loader build`
 stores them in their own named graph, DERIVED below, so that they are told apart from curated data.
 """
@@ -33,6 +34,9 @@ FROM = [  # the naming properties of rules 1-5, in order
 NUMBERED = {  # IRI path under the base -> the kind of node, for rule 6
     "stmt/": "statement", "citation/": "citation", "figure/": "figure", "item/": "item", "request/": "request",
 }
+ALT_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+ALTERNATIVES = """SELECT ?s ?value WHERE { ?s <http://purl.org/dc/terms/alternative> ?value .
+  FILTER(isIRI(?s) && LANGMATCHES(LANG(?value), "en")) FILTER NOT EXISTS { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?value } }"""
 NUMBERING = re.compile(r"^(p(\d+)|intro)-(\d+)$")
 UNLABELLED = """SELECT ?s ?value WHERE {
   ?s <%s> ?value .
@@ -63,6 +67,8 @@ def derive(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGr
         for row in store.query(TYPED_UNLABELLED % (ID + path), use_default_graph_as_union=union):
             if (label := numbered(kind, row["s"].value[len(ID + path):])):
                 quads.append(ox.Quad(row["s"], LABEL, ox.Literal(label, language="en"), graph))
+    quads += [ox.Quad(row["s"], ALT_LABEL, row["value"], graph)
+              for row in store.query(ALTERNATIVES, use_default_graph_as_union=union)]
     store.extend(quads)
     return added + len(quads)
 

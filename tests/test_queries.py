@@ -386,6 +386,16 @@ def test_statements_about_cannabis_broadest_support_first(server):
     assert mentions("cannabis") == {"20", "33"}
 
 
+def test_statements_about_count_no_facilitators_narrative_as_one_delegation(server):
+    says("2", "the CND initiated an intensive follow-up process")
+    rows = answer(server, "statements-about", subject=ID + "theme/ungass-follow-up-process")
+    assert not [r for r in rows if int(r["number"]) <= 6]  # ¶1-6 are the facilitator's background, said by no one
+    for subject in ("theme/new-psychoactive-substances", "substance/cannabis", "theme/ungass-follow-up-process"):
+        for row in answer(server, "statements-about", subject=ID + subject):
+            if row["quantifier"] == "one":
+                assert row["quantifierText"] in {"one delegation", "a delegation", "another delegation"}
+
+
 @pytest.mark.parametrize("text", ["naloxone", "NALOXONE", "Container Control", "harm reduction", "WhatsApp"])
 def test_search_finds_the_paragraphs_whose_text_holds_the_words(server, text):
     rows = answer(server, "search-paragraphs", text=text)

@@ -94,13 +94,13 @@ def test_construct_in_each_rdf_format_holds_the_same_triples(server, local_store
     got = triples(response)
     assert got == oracle_triples(local_store, ABOUT_UNODC)
     assert ox.Triple(ox.NamedNode(UNODC), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                     ox.Literal("UNODC", language="en")) in got
+                     ox.Literal("United Nations Office on Drugs and Crime", language="en")) in got
 
 
 def test_turtle_answers_reuse_the_query_prefixes(server):
     response = get(server, ABOUT_UNODC, accept="text/turtle")
     assert b"@prefix skos: <http://www.w3.org/2004/02/skos/core#>" in response.content
-    assert b'skos:altLabel "United Nations Office on Drugs and Crime"@en' in response.content
+    assert b"skos:altLabel " in response.content and b'"UNODC"@en' in response.content
 
 
 def test_describe_answers_the_triples_about_a_resource(server, local_store):
@@ -312,8 +312,7 @@ def test_sparqlwrapper_reads_xml_results(server):
     client.setQuery(f"SELECT ?l WHERE {{ <{UNODC}> <http://www.w3.org/2004/02/skos/core#altLabel> ?l }}")
     client.setReturnFormat(XML)
     document = client.query().convert()
-    assert [n.firstChild.data for n in document.getElementsByTagName("literal")] == [
-        "United Nations Office on Drugs and Crime"]
+    assert sorted(n.firstChild.data for n in document.getElementsByTagName("literal")) == ["Office", "UNODC", "the Office"]
 
 
 def test_rdflib_sparqlstore_select_and_construct(server, local_store):
@@ -323,7 +322,7 @@ def test_rdflib_sparqlstore_select_and_construct(server, local_store):
     graph = Graph(store=store)
     labels = [str(row.label) for row in graph.query(UNITS)]
     assert labels == [r["label"] for r in oracle_rows(local_store, UNITS, plain=True)]
-    assert (URIRef(UNODC), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("UNODC", lang="en")) in graph
+    assert (URIRef(UNODC), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("United Nations Office on Drugs and Crime", lang="en")) in graph
     constructed = graph.query(ABOUT_UNODC).graph
     assert len(constructed) == len(oracle_triples(local_store, ABOUT_UNODC))
     store.close()
