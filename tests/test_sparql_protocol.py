@@ -556,6 +556,8 @@ def test_relative_iris_resolve_against_the_datasets_iri_base(server):
     ("SELECT * WHERE {\n  ?s ?p ?o .\n  OPTINAL { ?s a ?c }\n}", ["line 3, column 3", "did you mean OPTIONAL?"]),
     ("SELECT * WHERE { ?s ?p ?o", ["line 1, column 16", "never closed"]),
     ("SELECT * WHERE {\n ?s ex:p ?o }", ["line 2, column 5", "undeclared prefix ex:", "PREFIX ex: <"]),
+    ("SELECT * WHERE { ?s ?p }", ["line 1, column 18", "only a subject and a predicate", "needs a subject, a predicate and an object"]),
+    ("SELECT * WHERE { ?s ?p ?o ; ?q }", ["line 1, column 29", "after ';' come a predicate and an object"]),
 ])
 def test_a_syntax_error_names_line_column_and_the_cause_in_words(server, query, words):
     response = get(server, query)
@@ -631,3 +633,17 @@ def test_text_plain_gets_n_triples_for_a_resource_too(server):
     response = requests.get(server.url + "id/org/unodc", headers={"Accept": "text/plain"}, allow_redirects=False,
                             timeout=30)
     assert response.status_code == 303 and response.headers["Location"].endswith("/data/id/org/unodc.nt")
+
+
+def test_the_syntax_explanations_find_no_fault_in_valid_queries():
+    """The causes syntax.explain names come from a scan, not a parser: none may fire on a valid query."""
+    from pathlib import Path
+
+    from server.sparql import syntax
+    queries = sorted((Path(__file__).resolve().parent.parent / "queries").rglob("*.rq"))
+    assert len(queries) > 20
+    for path in queries:
+        text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#+"))
+        ox.Store().query(text, base_iri="https://w3id.org/ungass-kg/")  # valid: the engine parses it
+        assert syntax.explain(text, "error at 1:1: expected SELECT") == "at line 1, column 1 (1:1): expected SELECT\n" + \
+            syntax._caret(text.split("\n")[0], 1), path

@@ -3,7 +3,8 @@
 Oxigraph reports `error at LINE:COLUMN: expected one of A, B, ...`, where the position is where its
 parser gave up (often just after the culprit) and the list holds grammar tokens. This keeps the
 position, shows the line with a caret, names the word found there and, when the cause is a common one,
-says it: a prefix used but not declared, a misspelt keyword, a bracket never closed.
+says it: a prefix used but not declared, a misspelt keyword, a bracket never closed, a triple pattern
+with fewer than three terms.
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def explain(query: str, message: str) -> str:
     line, column, expected = int(found[1]), int(found[2]), found[3].strip()
     lines = query.split("\n")
     tokens = query_scan.tokens(query)
-    cause = _undeclared_prefix(query, tokens) or _misspelt(query, tokens) or _unbalanced(query, tokens)
+    cause = (_undeclared_prefix(query, tokens) or _misspelt(query, tokens) or _unbalanced(query, tokens)
+             or _short_triple(query, tokens))
     if cause is not None:
         text, line, column = cause
         return f"{_at(line, column)}: {text}\n{_caret(lines[line - 1], column)}"
@@ -64,6 +66,35 @@ def _misspelt(query: str, tokens) -> tuple[str, int, int] | None:
             if guess:
                 return (f"{token.text!r} is not a SPARQL keyword: did you mean {guess[0]}?",
                         *_position(query, token.start))
+    return None
+
+
+def _short_triple(query: str, tokens) -> tuple[str, int, int] | None:
+    """A triple pattern of one or two terms (`{ ?s ?p }`), or a predicate without its object after a ';':
+    terms from where a pattern starts (after '{', '.', '}') or after a ';', up to the '.', ';' or '}' that
+    ends them. A VALUES block's data is not a pattern."""
+    terms = {"var", "iri", "pname", "string"}
+    run: list = []
+    needed, in_values = 0, False  # needed: the terms a complete run has (3, 2 after ';'); 0 outside a pattern
+    for token in tokens:
+        if token.kind == "word" and token.text.upper() == "VALUES":
+            in_values = True
+        if token.kind == "other" and token.text in "{.};":
+            if needed and run and len(run) < needed and token.text in ".};":
+                if needed == 2:
+                    text = "after ';' come a predicate and an object; this has only a predicate"
+                else:
+                    said = "a subject and a predicate" if len(run) == 2 else "a subject"
+                    text = f"this triple pattern has only {said}; a triple pattern needs a subject, a predicate and an object"
+                return text, *_position(query, run[0].start)
+            needed = 2 if token.text == ";" else 0 if (token.text == "{" and in_values) else 3
+            if token.text == "}":
+                in_values = False
+            run = []
+        elif needed and (token.kind in terms or token.text == "a"):
+            run.append(token)
+        else:
+            needed = 0
     return None
 
 
