@@ -62,8 +62,9 @@ def home() -> Response:
     described = [summary["source"], *summary["examples"]]
     for row in pages_queries.rows("labels", term=[ox.NamedNode(i) for i in described if i]):
         labels.add(row.term.value, row.lp.value, row.label)
+    from server.pages.browse import classes  # browse builds on this module's dataset_summary
     body = render_template("home.html", title=summary["title"] or "ungass-kg", summary=summary, labels=labels,
-                           href=links.href, curie=links.curie)
+                           href=links.href, curie=links.curie, classes=classes(labels))
     return Response(body, content_type="text/html; charset=utf-8")
 
 

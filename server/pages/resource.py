@@ -20,6 +20,7 @@ from flask import current_app, render_template, request
 from server.errors import BadParameter
 from server.pages import queries as pages_queries
 from server.pages import sections as pages_sections
+from server.pages.names import natural
 from server.pages.terms import Labels, Links, Value, number_key, text_of, value
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -44,7 +45,9 @@ def properties(pairs, labels: Labels) -> tuple[list[Value], list[Property]]:
             types.append(value(o, labels))
         else:
             grouped.setdefault(p, []).append(value(o, labels))
-    props = [Property(p, labels(p), labels.links.href(p), sorted(vs, key=lambda v: (v.text.lower(), v.iri or "")))
+    names = labels.names
+    props = [Property(p, labels(p), labels.links.href(p),
+                      sorted(vs, key=lambda v: names.sort_key(v.iri) if v.iri else (2, 0, natural(v.text))))
              for p, vs in grouped.items()]
     return sorted(types, key=lambda v: v.text), sorted(props, key=lambda p: p.label.lower())
 
