@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
+from server import search
 from server.backends import (
     DATASET,
     META_GRAPH,
@@ -28,6 +29,7 @@ from server.backends import (
     values,
 )
 from server.errors import (
+    BadParameter,
     EndpointError,
     QuerySyntaxError,
     UpstreamError,
@@ -69,6 +71,10 @@ class RemoteBackend:
             connection.close()
 
     def query(self, job: QueryJob, limits: Limits) -> Result:
+        function = search.uses_functions(job.text)
+        if function is not None:  # a pyoxigraph custom function over our index: no other engine has it
+            raise BadParameter(f"the function <{function}> (search inside SPARQL) runs only on the embedded "
+                               f"backend; {self.url} does not know it (use /search, or the embedded backend)")
         deadline = time.monotonic() + limits.time
         cap = limits.rows if job.kind != "boolean" else 0
         if job.kind == "boolean":

@@ -14,12 +14,14 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
-from server.errors import BadParameter, NotFound
+from server.errors import BadParameter, EndpointError, NotFound
 from server.pages import queries as pages_queries
 from server.pages.home import dataset_summary
+from server.pages.ld import error_page
 from server.pages.terms import PREFIXES, Labels, Links, Value
 
 blueprint = Blueprint("browse", __name__)
+blueprint.register_error_handler(EndpointError, error_page)
 PAGE_SIZE = 50
 UKG = PREFIXES["ukg"]
 DOCUMENT = UKG + "Document"

@@ -181,9 +181,16 @@ class Names:
             return f"Chapter {number}"
         if UKG + "SummaryParagraph" in types and number:
             return f"¶ {number}"
+        if UKG + "Introduction" in types:
+            return "the introduction"
+        if UKG + "Footnote" in types:
+            return f"footnote {number}"
         symbol = self._first(iri, DCTERMS + "identifier")
         if symbol:
             return symbol
+        if number:  # a document known by its number in a series: "CND resolution 60/1"
+            kinds = sorted(str(self.label(t) or "") for t in types if t.startswith(UKG))
+            return f"{kinds[0]} {number}".strip() if kinds and kinds[0] else number
         name = self._name(iri, 1)
         return shorten(name, 40) if name else ""
 
@@ -211,6 +218,7 @@ class Names:
         if CITO + "Citation" in types:
             citing, cited = self._first(iri, CITO + "hasCitingEntity"), self._first(iri, CITO + "hasCitedEntity")
             where = self.short(citing) if citing else (f"¶ {paragraph}" if paragraph else "A citation")
+            where = where[:1].upper() + where[1:]
             return Name(f"{where} cites {self.short(cited) or 'a document'}" if cited else where)
         description = self._first(iri, DCTERMS + "description")
         if description:
