@@ -5,12 +5,12 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test check build install bench bench-deps clean browser
+.PHONY: run test check build install bench bench-deps clean browser web
 
-run: build
+run: build web
 	$(PY) -m server --host $(HOST) --port $(PORT)
 
-test: install browser
+test: install browser web
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install
@@ -46,6 +46,15 @@ browser:
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "chromium and chromedriver are not installed and cannot be (not root, or no apt-get): browser tests will skip"; fi
+
+# The browser-side files the server serves from its own origin (YASGUI, for /editor) and axe-core (the browser
+# tests' accessibility checks): npm packages pinned by package-lock.json, installed under node_modules/.
+web: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is not installed: the query editor (/editor) needs it (Debian: apt-get install npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 clean:
 	rm -rf build

@@ -175,10 +175,28 @@ def test_dumps_are_served(server):
     assert requests.get(server.url + "dumps/..%2Fbuild.json", timeout=30).status_code == 404
 
 
-def test_workbench_is_offline_and_offers_the_library(server):
-    text = requests.get(server.url + "workbench", timeout=30).text
-    assert 'value="round-timeline"' in text and 'value="document-links"' in text
+def test_the_editor_is_yasgui_from_this_origin_with_the_library(server):
+    response = requests.get(server.url + "editor", timeout=30)
+    text = response.text
+    assert response.status_code == 200 and 'value="round-timeline"' in text and 'value="document-links"' in text
     assert not re.search(r'(src|href)="(https?:)?//', text), "nothing may come from another site"
+    assert not re.search(r"<script(?![^>]*\b(src=|type=\"application/json\"))", text), "no inline script"
+    for name, kind in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
+        vendored = requests.get(server.url + "vendor/yasgui/" + name, timeout=30)
+        assert vendored.status_code == 200 and vendored.headers["Content-Type"].startswith(kind), name
+    moved = requests.get(server.url + "workbench", allow_redirects=False, timeout=30)
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/editor")
+
+
+@pytest.mark.parametrize("path", ["sparql", ".well-known/void"])
+def test_endpoint_and_void_are_pages_for_browsers_and_rdf_for_machines(server, path):
+    browser = requests.get(server.url + path, timeout=30,
+                           headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert browser.status_code == 200 and browser.headers["Content-Type"].startswith("text/html")
+    assert 'href="/editor"' in browser.text and "Accept" in browser.headers["Vary"]
+    for accept in ("*/*", "text/turtle", "application/rdf+xml", None):
+        machine = requests.get(server.url + path, headers={"Accept": accept} if accept else {}, timeout=30)
+        assert machine.status_code == 200 and not machine.headers["Content-Type"].startswith("text/html"), accept
 
 
 def test_page_queries_bind_values_not_text():

@@ -10,6 +10,7 @@ label from their facts, never their IRI's slug:
   paragraph           "¶ 23 · Delegations noted that…"
   footnote, intro     "Footnote * · E/CN.7/2018/1."  "Introduction · Provided below are…"
   named graph         "Graph actors/organizations"
+  release file        "Release file ungass-kg.nq (application/n-quads)"
 An IRI outside the dataset with no label keeps its prefixed name (`cito:hasCitedEntity`), which is
 what a reader of RDF recognises. The facts come from one query per build (queries/pages/names.rq),
 kept by the app: the store does not change under a build.
@@ -36,6 +37,7 @@ ELI = "http://data.europa.eu/eli/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
 CITO = "http://purl.org/spar/cito/"
 VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
 # The label predicates, best first (the naming rule shared with issue #14's curation: one rdfs:label).
 LABELS = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title", SCHEMA + "name", FOAF + "name")
 RANK = {predicate: rank for rank, predicate in enumerate(LABELS)}
@@ -173,6 +175,18 @@ class Names:
         numbers = [n for n in numbers if n]
         return min(numbers, key=lambda n: (len(n), n)) if numbers else ""
 
+    def symbol(self, iri: str) -> str:
+        """A document's symbol ("A/RES/S-30/1") or its number in a series ("CND resolution 60/1"), else ""."""
+        symbol = self._first(iri, DCTERMS + "identifier")
+        if symbol:
+            return symbol
+        types = self._types(iri)
+        number = self._first(iri, ELI + "number")
+        if not number or types & {UKG + "OutcomeChapter", UKG + "SummaryParagraph", UKG + "Footnote", UKG + "Introduction"}:
+            return ""
+        kinds = sorted(str(self.label(t) or "") for t in types if t.startswith(UKG))
+        return f"{kinds[0]} {number}".strip() if kinds and kinds[0] else number
+
     def short(self, iri: str) -> str:
         """A short name: a chapter's "Chapter III", a document's symbol or number, else its name cut short."""
         types = self._types(iri)
@@ -185,12 +199,9 @@ class Names:
             return "the introduction"
         if UKG + "Footnote" in types:
             return f"footnote {number}"
-        symbol = self._first(iri, DCTERMS + "identifier")
+        symbol = self.symbol(iri)
         if symbol:
             return symbol
-        if number:  # a document known by its number in a series: "CND resolution 60/1"
-            kinds = sorted(str(self.label(t) or "") for t in types if t.startswith(UKG))
-            return f"{kinds[0]} {number}".strip() if kinds and kinds[0] else number
         name = self._name(iri, 1)
         return shorten(name, 40) if name else ""
 
@@ -225,6 +236,10 @@ class Names:
             return Name(at + shorten(description))
         if VOID + "Dataset" in types and "/graph/" in iri:
             return Name("Graph " + iri.split("/graph/", 1)[1])
+        download = self._first(iri, DCAT + "downloadURL")
+        if download:
+            media = self._first(iri, DCAT + "mediaType")
+            return Name(f"Release file {download.rsplit('/', 1)[-1]}" + (f" ({media})" if media else ""))
         return None
 
 

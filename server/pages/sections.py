@@ -174,7 +174,8 @@ def citations(iri: str, labels: Labels, only_this: bool = False) -> dict:
     drawn = {(a, b) for a, b in edges if a in forward or b in backward}
     nodes = {root} | {n for edge in drawn for n in edge}
     picture = pictures.citation_network(
-        [pictures.Node(n, labels(n), links.href(n), n == root) for n in sorted(nodes)], sorted(drawn))
+        [pictures.Node(n, labels(n), links.href(n), n == root, labels.names.symbol(n)) for n in sorted(nodes)],
+        sorted(drawn))
 
     def shown(citation: str, citing_doc: str, cited: str, r) -> Citation:
         paragraph = Value(text_of(r.number), links.href(r.paragraph.value)) if r.paragraph is not None else None
