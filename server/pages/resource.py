@@ -111,8 +111,9 @@ def _fragments(iri: str, described: list[ox.Triple], labels: Labels) -> list[dic
 
 
 def _referenced_by(inbound, labels: Labels) -> tuple[list[Property], dict]:
+    names = labels.names
     links = sorted([(labels(p), p, labels(s.value) if isinstance(s, ox.NamedNode) else "", s) for p, s in inbound],
-                   key=lambda x: (x[0].lower(), x[2].lower(), x[3].value))
+                   key=lambda x: (x[0].lower(), names.sort_key(x[3].value), x[3].value))
     pages_count = max(1, -(-len(links) // PAGE_SIZE))
     raw = request.args.get("page", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= pages_count:
