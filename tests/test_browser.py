@@ -24,10 +24,11 @@ CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 # One page of each template (and of each special section of the resource template).
 TEMPLATES = {
     "home": "", "browse": "browse", "listing": "browse/ukg:ReportedStatement",
+    "narrowed": "browse/ukg:Participation?chapter=https%3A%2F%2Fw3id.org%2Fungass-kg%2Fid%2Fdoc%2Fa-res-s-30-1%2Fchapter%2F3",
     "statement": "page/id/stmt/p19-4", "chapter": "page/id/doc/a-res-s-30-1/chapter/3",
     "document": "page/id/doc/a-res-s-30-1", "actor": "page/id/state/bel", "round": "page/id/event/cnd-ungass-r3",
     "panel": "page/id/event/cnd-ungass-r3-chapter-3-panel", "ontology": "ont", "search": "search?q=naloxone",
-    "search-empty": "search?q=zzzxqj", "editor": "editor", "queries": "queries", "query": "queries/chapter-panel",
+    "search-empty": "search?q=zzzxqj", "editor": "editor", "queries": "queries", "query": "queries/chapter-panel?chapter=3", "query-empty": "queries/chapter-panel?chapter=IX",
     "endpoint": "sparql", "void": ".well-known/void", "error": "page/id/nothing-here",
 }
 
