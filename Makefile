@@ -48,13 +48,15 @@ browser:
 	else echo "chromium and chromedriver are not installed and cannot be (not root, or no apt-get): browser tests will skip"; fi
 
 # The browser-side files the server serves from its own origin (YASGUI, for /editor) and axe-core (the browser
-# tests' accessibility checks): npm packages pinned by package-lock.json, installed under node_modules/.
+# tests' accessibility checks): npm packages pinned by package-lock.json, installed under node_modules/ with
+# `npm ci` (Debian's npm, installed here as root when missing, like chromium below).
 web: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is not installed: the query editor (/editor) needs it (Debian: apt-get install npm)" >&2; exit 1; }
-	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
-	touch $@
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm is not installed and cannot be (not root, or no apt-get): /editor will say its files are missing, and the browser tests that need them skip"; fi
 
 clean:
 	rm -rf build
