@@ -17,7 +17,7 @@ from flask import Blueprint, Response, render_template, request
 from server.errors import BadParameter, EndpointError, NotFound
 from server.pages import queries as pages_queries
 from server.pages.home import dataset_summary
-from server.pages.ld import error_page
+from server.pages.error import page as error_page
 from server.pages.terms import PREFIXES, Labels, Links, Value
 
 blueprint = Blueprint("browse", __name__)

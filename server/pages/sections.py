@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from server.pages import pictures
 from server.pages import queries as pages_queries
-from server.pages.terms import Labels, Links, Value, number_key, text_of
+from server.pages.terms import Labels, Value, number_key, text_of
 
 PROV_ATTRIBUTED = "http://www.w3.org/ns/prov#wasAttributedTo"
 DCTERMS_TITLE = "http://purl.org/dc/terms/title"

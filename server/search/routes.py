@@ -15,7 +15,7 @@ from werkzeug.http import parse_accept_header
 
 from server.config import Config
 from server.errors import BadParameter, Busy, EndpointError, NotAcceptable
-from server.pages.ld import error_page
+from server.pages.error import page as error_page
 from server.pages.names import shorten
 from server.pages.terms import Labels, Links
 from server.search import MAX_QUERY, SearchIndex, open_index
