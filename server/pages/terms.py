@@ -23,7 +23,8 @@ PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http:
             "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/", "foaf": "http://xmlns.com/foaf/0.1/",
             "cito": "http://purl.org/spar/cito/", "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
             "sh": "http://www.w3.org/ns/shacl#", "ukg": "https://w3id.org/ungass-kg/ont#",
-            "sd": "http://www.w3.org/ns/sparql-service-description#", "formats": "http://www.w3.org/ns/formats/"}
+            "sd": "http://www.w3.org/ns/sparql-service-description#", "formats": "http://www.w3.org/ns/formats/",
+            "vann": "http://purl.org/vocab/vann/"}
 # The label predicates, best first (queries/pages/page.rq and labels.rq ask for the same ones).
 LABELS = {predicate: rank for rank, predicate in enumerate(
     (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["schema"] + "name",
@@ -91,8 +92,11 @@ class Labels:
 
     def add_triples(self, triples: list[ox.Triple]) -> None:
         for t in triples:
-            if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.Literal):
-                self.add(t.subject.value, t.predicate.value, t.object)
+            if isinstance(t.object, ox.Literal):
+                if isinstance(t.subject, ox.NamedNode):
+                    self.add(t.subject.value, t.predicate.value, t.object)
+                elif isinstance(t.subject, ox.BlankNode):
+                    self.add("_:" + t.subject.value, t.predicate.value, t.object)
 
     def __call__(self, iri: str) -> Name:
         name = self.names(iri)
@@ -155,4 +159,5 @@ def value(term, labels: Labels) -> Value:
         datatype = term.datatype.value
         note = term.language or ("" if datatype.endswith(("#string", "#langString")) else labels.links.curie(datatype))
         return Value(term.value, note=note, lang=term.language or "")
-    return Value(f"_:{term.value}", note="blank node")
+    named = labels.found.get("_:" + term.value)  # a blank node has no IRI to show: its name, if it has one
+    return Value(named[1] if named else "(an unnamed resource)", note="blank node")
