@@ -1,4 +1,4 @@
-"""A crawler walks the whole site from the home page: every link answers, and every page names things as a person reads them.
+"""A crawler walks the whole site from the home page: every link answers, every page has the search box and names things as a person reads them.
 
 Every HTML page reached from the home page (and from the listing pages it links to) is read: a link
 that answers 4xx/5xx fails, and so does any visible link text or heading that is an IRI slug
@@ -95,6 +95,8 @@ def test_every_page_answers_and_names_things_by_their_labels(server):
     every_slug = {slug(url) for url in seen} - {None}
     assert "stmt p19-4" in every_slug and "para 44" in every_slug
     slugs = [f"{url}: {problem}" for url, text in texts.items() for problem in misnamed(text, every_slug)]
+    no_search = [url for url, text in texts.items() if 'role="search"' not in text]
+    assert not no_search, f"{len(no_search)} pages without the search box, e.g. {no_search[:5]}"
     assert pages < MAX_PAGES, f"the crawl did not end within {MAX_PAGES} pages"
     assert pages > 1000, f"only {pages} pages reached from the home page"
     assert not slugs, f"{len(slugs)} slugs or bare IRIs shown as names:\n" + "\n".join(sorted(slugs)[:60])
