@@ -5,12 +5,12 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test check build install bench bench-deps clean browser clients virtuoso
+.PHONY: run test check build install bench bench-deps clean browser clients virtuoso web
 
-run: build
+run: build web
 	$(PY) -m server --host $(HOST) --port $(PORT)
 
-test: install browser clients virtuoso
+test: install browser web clients virtuoso
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install
@@ -70,6 +70,17 @@ virtuoso:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
 		status=$$?; [ -z "$$made" ] || rm -f /usr/sbin/policy-rc.d; exit $$status; \
 	else echo "virtuoso-t is not installed and cannot be (not root, or no apt-get): install Debian's virtuoso-opensource" >&2; exit 1; fi
+
+# The browser-side files the server serves from its own origin (YASGUI, for /editor) and axe-core (the browser
+# tests' accessibility checks): npm packages pinned by package-lock.json, installed under node_modules/ with
+# `npm ci` (Debian's npm, installed here as root when missing, like chromium below).
+web: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm is not installed and cannot be (not root, or no apt-get): /editor will say its files are missing, and the browser tests that need them skip"; fi
 
 clean:
 	rm -rf build

@@ -4,6 +4,7 @@ Layout under the build folder (the contract with the server):
   stores/<build-id>/oxigraph/   the pyoxigraph store (one named graph per source file)
   stores/<build-id>/build.json  build id, time, triple counts per graph
   stores/<build-id>/release/    the release dumps and their DCAT/VoID description
+  stores/<build-id>/search/     the tantivy search index of the resources' names and texts (loader/search.py)
   store -> stores/<build-id>    a symlink, replaced with one atomic rename after everything is written
 A failed build never touches `store`; the previous store stays as it was.
 
@@ -27,12 +28,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from loader import canonical, description, labels, release
+from loader import canonical, description, labels, release, search
 from loader.layout import Layout
 from loader.sources import Source, Sources
 
 KEEP = 3  # store folders kept: the current one and the previous ones a running server may still hold open
 CHUNK = 100_000  # quads per bulk load into the on-disk store
+LAYOUT = b"2: search/\0"  # what a build folder holds: a new layout makes a new build of the same sources
 
 
 def build(layout: Layout, checked: Sources) -> Path:
@@ -54,8 +56,8 @@ def build(layout: Layout, checked: Sources) -> Path:
 
 
 def _build_id(sources: list[Source]) -> str:
-    """A content hash of the sources (graph name and bytes of each file): same files, same id."""
-    digest = hashlib.sha256()
+    """A content hash of the sources (graph name and bytes of each file) and of the layout: same files, same id."""
+    digest = hashlib.sha256(LAYOUT)
     for source in sorted(sources, key=lambda s: s.graph):
         digest.update(source.graph.encode("utf-8") + b"\0" + source.path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
@@ -74,6 +76,7 @@ def _write(folder: Path, sources: list[Source], build_id: str) -> None:
         dumps = pool.submit(release.write, dataset, folder / "release")
         _save(dataset, folder / "oxigraph")
         dumps.result()
+    search.write(dataset, folder / "search")  # the search index (loader/search.py), shipped with the store
     info = {"build_id": build_id, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "triples": sum(counts.values()), "graphs": counts}
     (folder / "build.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")

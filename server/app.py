@@ -10,9 +10,12 @@ from server import cors, errors, health
 from server.backends import Backend
 from server.config import Config
 from server.library import api as queries_api
+from server.pages import browse as pages_browse
+from server.pages import editor as pages_editor
 from server.pages import home as pages_home
 from server.pages import ld
-from server.pages import workbench as pages_workbench
+from server.pages import service as pages_service
+from server.search import routes as search
 from server.sparql import endpoint as sparql
 from server.sparql import graphstore, void
 
@@ -28,7 +31,8 @@ def create_app(config: Config | None = None, backend: Backend | None = None) -> 
     errors.register(app)
     cors.init_app(app, config.cors_origin)
     _access_log(app)
-    for module in (sparql, graphstore, void, health, ld, pages_home, pages_workbench, queries_api):
+    for module in (sparql, graphstore, void, health, ld, pages_home, pages_browse, search, pages_editor, pages_service,
+                   queries_api):
         app.register_blueprint(module.blueprint)
     return app
 

@@ -161,7 +161,7 @@ def test_ontology_serves_docs_and_turtle(server, local_store):
 
 def test_home_page(server, build_info):
     text = requests.get(server.url, timeout=30).text
-    for link in ('href="/workbench"', 'href="/ont"', 'href="/.well-known/void"', 'href="/dumps/ungass-kg.ttl"',
+    for link in ('href="/editor"', 'href="/search"', 'href="/browse/ukg:ReportedStatement"', 'href="/ont"', 'href="/.well-known/void"', 'href="/dumps/ungass-kg.ttl"',
                  'href="/id/doc/cnd-ungass-r3-summary"'):
         assert link in text, link
     assert "triples" in text
@@ -175,10 +175,28 @@ def test_dumps_are_served(server):
     assert requests.get(server.url + "dumps/..%2Fbuild.json", timeout=30).status_code == 404
 
 
-def test_workbench_is_offline_and_offers_the_library(server):
-    text = requests.get(server.url + "workbench", timeout=30).text
-    assert 'value="round-timeline"' in text and 'value="document-links"' in text
+def test_the_editor_is_yasgui_from_this_origin_with_the_library(server):
+    response = requests.get(server.url + "editor", timeout=30)
+    text = response.text
+    assert response.status_code == 200 and 'value="round-timeline"' in text and 'value="document-links"' in text
     assert not re.search(r'(src|href)="(https?:)?//', text), "nothing may come from another site"
+    assert not re.search(r"<script(?![^>]*\b(src=|type=\"application/json\"))", text), "no inline script"
+    for name, kind in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
+        vendored = requests.get(server.url + "vendor/yasgui/" + name, timeout=30)
+        assert vendored.status_code == 200 and vendored.headers["Content-Type"].startswith(kind), name
+    moved = requests.get(server.url + "workbench", allow_redirects=False, timeout=30)
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/editor")
+
+
+@pytest.mark.parametrize("path", ["sparql", ".well-known/void"])
+def test_endpoint_and_void_are_pages_for_browsers_and_rdf_for_machines(server, path):
+    browser = requests.get(server.url + path, timeout=30,
+                           headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert browser.status_code == 200 and browser.headers["Content-Type"].startswith("text/html")
+    assert 'href="/editor"' in browser.text and "Accept" in browser.headers["Vary"]
+    for accept in ("*/*", "text/turtle", "application/rdf+xml", None):
+        machine = requests.get(server.url + path, headers={"Accept": accept} if accept else {}, timeout=30)
+        assert machine.status_code == 200 and not machine.headers["Content-Type"].startswith("text/html"), accept
 
 
 def test_page_queries_bind_values_not_text():
@@ -200,6 +218,7 @@ def test_page_queries_bind_values_not_text():
 def test_a_page_asks_one_query_and_one_per_section(server, monkeypatch, path, queries):
     """Never a query per row: one brings what every page shows, labels included; a kind adds its section's."""
     backend = server.app.extensions["backend"]
+    requests.get(server.url, timeout=30)  # the build's names (one query per build, server.pages.names) are read
     asked = []
     original = backend.query
     monkeypatch.setattr(backend, "query", lambda job, limits: asked.append(job.text) or original(job, limits))
@@ -223,7 +242,9 @@ def test_the_routes_import_the_pages_never_the_reverse():
     import ast
     from pathlib import Path
     folder = Path(__file__).resolve().parent.parent / "server"
-    for path in sorted(folder.glob("pages*.py")):
+    modules = sorted(p for p in (folder / "pages").glob("*.py") if p.name != "ld.py") + sorted(folder.glob("search/*.py"))
+    assert len(modules) > 8
+    for path in modules:
         imported = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module:
@@ -231,3 +252,77 @@ def test_the_routes_import_the_pages_never_the_reverse():
             elif isinstance(node, ast.Import):
                 imported |= {alias.name for alias in node.names}
         assert "server.pages.ld" not in imported, f"{path.name} imports server.pages.ld"
+
+
+def heading(server, path: str) -> str:
+    response = requests.get(server.url + path, headers={"Accept": "text/html"}, timeout=30)
+    assert response.status_code == 200, path
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", response.text, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", found[1])).strip()
+
+
+@pytest.mark.parametrize("path, name", [
+    ("page/id/stmt/p19-4", "¶ 19 · Delegations further shared information on national…"),
+    ("page/id/participation/r3-ch3-panel-2", "Seat: expert panellist from Nigeria (Panel discussion on Chapter III)"),
+    ("page/id/citation/p44-1", "¶ 44 cites Chapter III"),
+    ("page/id/figure/p5-1", "¶ 5 · Approximately 50 panellists shared their expertise."),
+    ("page/id/doc/cnd-ungass-r3-summary/para/44", "¶ 44 · The implementation of the operational recommendations on…"),
+    ("page/id/org/unodc-organized-crime-branch", "UNODC Organized Crime Branch"),  # its rdfs:label
+    ("page/id/doc/a-res-s-30-1/chapter/3", "Chapter III — Operational recommendations on supply reduction and related "
+     "measures; effective law enforcement; responses to drug-related crime; and countering money-laundering and "
+     "promoting judicial cooperation"),
+])
+def test_every_resource_is_named_by_its_label_or_a_derived_one(server, path, name):
+    assert heading(server, path) == name
+
+
+def test_a_chapter_is_cited_by_what_cites_that_chapter_only(server):
+    text = requests.get(server.url + "page/id/doc/a-res-s-30-1/chapter/3", timeout=30).text
+    cited_by = re.search(r'<ul class="cited-by">(.*?)</ul>', text, re.S)[1]
+    items = re.findall(r"<li>(.*?)</li>", cited_by, re.S)
+    assert items and all('href="/id/doc/a-res-s-30-1/chapter/3"' in item for item in items), items
+
+
+def test_the_outcome_documents_chapters_read_i_to_vii(server):
+    text = requests.get(server.url + "page/id/doc/a-res-s-30-1", timeout=30).text
+    text = text[text.index('<section class="referenced-by">'):]  # its parts: eli:is_part_of links to it
+    chapters = re.findall(r'href="/id/doc/a-res-s-30-1/chapter/\d"[^>]*>Chapter ([IVX]+) — ', text)
+    assert chapters == ["I", "II", "III", "IV", "V", "VI", "VII"], chapters
+
+
+def test_browsing_a_class_sorts_by_name_and_narrows_by_facets(server, local_store):
+    listing = requests.get(server.url + "browse/ukg:ReportedStatement", timeout=30).text
+    assert "243 of 243" in listing
+    paragraphs = [int(n) for n in re.findall(r'<li><a href="/id/stmt/[^"]+"[^>]*>¶ (\d+) · ', listing)]
+    assert len(paragraphs) == 50 and paragraphs == sorted(paragraphs)
+    chapters = re.findall(r'chapter=[^"]+">Chapter ([IVX]+)</a>', listing)
+    assert chapters == ["I", "II", "III", "IV", "V", "VI", "VII"], chapters
+    called = len(list(local_store.query(
+        "SELECT ?s WHERE { ?s a <https://w3id.org/ungass-kg/ont#ReportedStatement> ; "
+        "<https://w3id.org/ungass-kg/ont#speechAct> <https://w3id.org/ungass-kg/ont#CalledFor> }",
+        use_default_graph_as_union=True)))
+    narrowed = requests.get(server.url + "browse/ukg:ReportedStatement",
+                            params={"speech-act": BASE + "ont#CalledFor"}, timeout=30).text
+    assert f"{called} of 243" in narrowed and called > 5
+    seats = requests.get(server.url + "browse/ukg:Participation", timeout=30).text
+    assert all(f"<h2>{facet}</h2>" in seats for facet in ("Chapter", "Role", "Seat kind"))
+    documents = requests.get(server.url + "browse/ukg:Document", timeout=30).text
+    assert "<h2>Type</h2>" in documents and "CND resolution" in documents
+    assert requests.get(server.url + "browse/ukg:ReportedStatement", params={"colour": "red"}, timeout=30).status_code == 400
+    assert requests.get(server.url + "browse/nope:Thing", timeout=30).status_code == 404
+    assert requests.get(server.url + "browse/ukg:ReportedStatement", params={"page": "99"}, timeout=30).status_code == 400
+
+
+def test_queries_for_people_take_3_for_iii_and_explain_empty_answers(server):
+    machine = lambda chapter: requests.get(server.url + "queries/chapter-panel", params={"chapter": chapter},  # noqa: E731
+                                           headers={"Accept": "text/csv"}, timeout=30).text
+    assert machine("3") == machine("III") and machine("III").count("\n") > 5
+    page = requests.get(server.url + "queries/chapter-panel", params={"chapter": "3"},
+                        headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and '<table class="results">' in page.text and ">Nigeria</a>" in page.text
+    assert '<option value="III" selected>' in page.text
+    empty = requests.get(server.url + "queries/chapter-panel", params={"chapter": "IX"},
+                         headers={"Accept": "text/html"}, timeout=30).text
+    assert "No rows" in empty and "is not one of the values the data has (I, II, III, IV, V, VI, VII)" in html.unescape(empty)
+    form = requests.get(server.url + "queries/chapter-panel", headers={"Accept": "text/html"}, timeout=30).text
+    assert "<form" in form and "Answer" not in form  # a required parameter is missing: the form, no answer yet

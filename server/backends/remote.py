@@ -35,6 +35,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
+from server import search
 from server.backends import (
     DATASET,
     META_GRAPH,
@@ -46,6 +47,7 @@ from server.backends import (
     values,
 )
 from server.errors import (
+    BadParameter,
     EndpointError,
     QuerySyntaxError,
     UpstreamError,
@@ -264,10 +266,16 @@ class RemoteBackend:
             replica.close()
 
     def query(self, job: QueryJob, limits: Limits) -> Result:
+        function = search.uses_functions(job.text)
+        if function is not None:  # a pyoxigraph custom function over our index: no other engine has it
+            raise BadParameter(f"the function <{function}> (search inside SPARQL) runs only on the embedded "
+                               f"backend; the remote engine does not know it (use /search, or the embedded backend)")
         deadline = time.monotonic() + limits.time
         # As the embedded backend plans them: the parameters written in where SPARQL allows, else a VALUES block.
         text = (values.inline(job.text, job.substitutions) or values.bind(job.text, job.substitutions)
                 if job.substitutions else job.text)
+        if job.base_iri:  # relative IRIs resolve against the dataset's base on every engine (a BASE of the query's own wins)
+            text = f"BASE <{job.base_iri}>\n{text}"
         params = [("query", text)] + self._dataset_of(job)
         tried, last = set(), None
         while True:

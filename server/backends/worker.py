@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from server import search
 from server.backends import rowcap
 
 LOAD_BATCH = 50_000  # quads per transaction when a worker loads its in-memory copy
@@ -50,13 +51,14 @@ def serve(conn: Connection, store_path: str, memory_limit: int, isolate: bool, s
         # a query that materialises too much fails here instead of the whole machine swapping.
         resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
     store = open_store(store_path, storage)
+    functions = search.functions(search.open_index(Path(store_path).parent / "search"))  # fn:score (server.search)
     conn.send_bytes(READY + (b"1" if isolated else b"0"))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        run(store, job, conn)
+        run(store, job, conn, functions)
 
 
 def open_store(store_path: str, storage: str) -> ox.Store:
@@ -85,11 +87,12 @@ def isolate_network() -> bool:
     return any(unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
 
 
-def run(store: ox.Store, job: dict, conn: Connection) -> None:
+def run(store: ox.Store, job: dict, conn: Connection, functions: dict | None = None) -> None:
     streaming = _Stream(conn)
     try:
         substitutions = {ox.Variable(name): term for name, term in job.get("substitutions", ())}
         results = store.query(job["text"], substitutions=substitutions or None, base_iri=job.get("base_iri"),
+                              custom_functions=functions or None,
                               **_dataset(job))
         if isinstance(results, ox.QueryBoolean):
             answer(conn, results.serialize(format=_results_format(job["media_type"])), None)

@@ -7,7 +7,6 @@ The library is read once, when the app is made: a query file that is not valid s
 """
 from __future__ import annotations
 
-import html
 import json
 from urllib.parse import urlencode
 
@@ -20,8 +19,10 @@ from server.backends import QueryJob
 from server.config import Config
 from server.errors import BadParameter, NotAcceptable, UriTooLong
 from server.library import catalog as query_library
+from server.library import html as html_pages
 from server.library import openapi
 from server.library.catalog import Library, Query
+from server.pages.service import wants_html
 from server.sparql import endpoint as sparql
 from server.sparql import protocol
 
@@ -48,7 +49,7 @@ def listing() -> Response:
         raise BadParameter(f"/queries takes only format= (json or html), not {', '.join(unknown)}")
     kind = _listing_format(dict(params).get("format"))
     if kind == "html":
-        response = Response(_html(library()), content_type="text/html; charset=utf-8")
+        response = Response(html_pages.listing(library()), content_type="text/html; charset=utf-8")
     else:
         body = {"queries": [describe(q) for q in library()]}
         response = Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n",
@@ -69,7 +70,11 @@ def run(name: str) -> Response:
     fmt = formats[0] if formats else None
     if fmt is not None and fmt.strip().lower() in ("sparql", SPARQL_QUERY):
         return _text(query)
-    bindings = query_library.bind(query, [(key, value) for key, value in params if key != "format"])
+    pairs = [(key, html_pages.chapter_number(value) if key == "chapter" else value)
+             for key, value in params if key != "format"]
+    if fmt is None and wants_html(conneg.OFFERS[query.kind]):
+        return _page(query, pairs)
+    bindings = query_library.bind(query, pairs)
     result_format = conneg.negotiate(query.kind, request.headers.get("Accept"), fmt)
     config: Config = current_app.config["SERVER"]
     job = QueryJob(text=query.text, kind=query.kind, media_type=result_format.media_type,
@@ -86,7 +91,7 @@ def openapi_document() -> Response:
 
 
 def describe(query: Query) -> dict:
-    """A query as the JSON listing gives it (and as the workbench offers it as an example)."""
+    """A query as the JSON listing gives it (and as the query editor offers it as an example)."""
     examples = query.example_values()
     return {
         "name": query.name,
@@ -136,32 +141,11 @@ def _text(query: Query) -> Response:
     return response
 
 
-def _html(queries: Library) -> str:
-    """The listing for a person: each query with its description and a form to run it."""
-    e = html.escape
-    items = []
-    for q in queries:
-        fields = "".join(
-            f'<label>{e(p.name)} <small>({e(p.type)}{", required" if p.required else ""})</small> '
-            f'<input name="{e(p.name)}" value="{e(p.example)}"{" required" if p.required else ""} '
-            f'title="{e(p.description)}"></label> '
-            for p in q.params
-        )
-        formats = "".join(f'<option value="{f.name}">{e(f.media_type)}</option>' for f in conneg.OFFERS[q.kind])
-        items.append(
-            f'<section id="{e(q.name)}"><h2>{e(q.summary)}</h2>'
-            f'<p><code>{e(q.name)}</code> · {" ".join(f"<span>{e(t)}</span>" for t in q.tags)}</p>'
-            f"<p>{e(q.description)}</p>"
-            f'<form action="queries/{e(q.name)}" method="get">{fields}'
-            f'<label>format <select name="format">{formats}</select></label> <button>Run</button>'
-            f' <a href="queries/{e(q.name)}.rq">the query</a></form></section>'
-        )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Query library</title>'
-        '<base href="' + e(request.url_root) + '"></head><body>'
-        "<h1>Query library</h1><p>Named SPARQL queries over the knowledge graph. Each runs at "
-        "<code>/queries/NAME</code> with its parameters in the URL, answers in the format asked for "
-        '(Accept, or <code>format=</code>), and is described in <a href="openapi.json">the OpenAPI '
-        'document</a>; <a href="queries?format=json">this list as JSON</a>.</p>'
-        + "".join(items) + "</body></html>\n"
-    )
+def _page(query: Query, pairs: list[tuple[str, str]]) -> Response:
+    """The query's page for a person: its form, and its answer as a table once the required parameters are given."""
+    given = {key: value for key, value in pairs if value != ""}
+    ready = all(p.name in given for p in query.params if p.required)
+    bindings = query_library.bind(query, list(given.items())) if ready else None
+    response = Response(html_pages.page(query, given, bindings), content_type="text/html; charset=utf-8")
+    response.vary.add("Accept")
+    return response

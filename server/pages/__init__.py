@@ -1,1 +1,1 @@
-"""Linked-data pages: IRIs that resolve, the HTML pages for people, the workbench, the pictures."""
+"""Linked-data pages: IRIs that resolve, the HTML pages for people, browsing, the query editor, the pictures."""

@@ -14,7 +14,7 @@ from server.backends import DATASET
 from server.config import Config
 from server.errors import NotFound
 from server.pages import queries as pages_queries
-from server.pages.terms import Labels, Links
+from server.pages.terms import Labels, Links, number_key, text_of
 
 blueprint = Blueprint("home", __name__)
 VOID = "http://rdfs.org/ns/void#"
@@ -62,9 +62,25 @@ def home() -> Response:
     described = [summary["source"], *summary["examples"]]
     for row in pages_queries.rows("labels", term=[ox.NamedNode(i) for i in described if i]):
         labels.add(row.term.value, row.lp.value, row.label)
+    from server.pages.browse import classes  # browse builds on this module's dataset_summary
     body = render_template("home.html", title=summary["title"] or "ungass-kg", summary=summary, labels=labels,
-                           href=links.href, curie=links.curie)
+                           href=links.href, curie=links.curie, classes=classes(labels), chapters=chapters(labels))
     return Response(body, content_type="text/html; charset=utf-8")
+
+
+def chapters(labels: Labels) -> list[dict]:
+    """The outcome document's chapters in numeric order (I-VII), each with when it was discussed and in what place."""
+    rows = pages_queries.rows("chapters")
+    by_date = sorted({r.chapter.value: (text_of(r.date), number_key(r.order)) for r in rows if r.date is not None}.items(),
+                     key=lambda kv: kv[1])
+    place = {chapter: n for n, (chapter, _) in enumerate(by_date, 1)}
+    shown = {}
+    for r in rows:
+        iri = r.chapter.value
+        shown[iri] = {"name": labels(iri), "href": labels.links.href(iri), "date": text_of(r.date),
+                      "meeting": labels.links.href(r.meeting.value) if r.meeting is not None else None,
+                      "place": place.get(iri)}
+    return [shown[iri] for iri in sorted(shown, key=labels.names.sort_key)]
 
 
 @blueprint.route("/dumps/<name>", methods=["GET"])

@@ -14,14 +14,13 @@ the store does not change under a build, so neither does a page.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, render_template, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
+from flask import Blueprint, Response, redirect, request
 
 from server import caching, conneg, errors
 from server.errors import EndpointError, NotAcceptable, NotFound
 from server.pages import queries as pages_queries
 from server.pages import resource as pages
+from server.pages.error import page as error_page
 from server.pages.terms import PREFIXES, Links, base
 
 blueprint = Blueprint("ld", __name__)
@@ -206,15 +205,4 @@ def hash_document() -> Response:
     return caching.respond(answer, "document", request.host_url, path, fmt.media_type)
 
 
-@blueprint.errorhandler(EndpointError)
-def error_page(error: EndpointError) -> Response:
-    """The typed errors of these routes, as a page for a browser (status from server.errors.STATUS)."""
-    status = errors.status_of(error)
-    accept = parse_accept_header(request.headers.get("Accept"), MIMEAccept)
-    if status >= 500 or accept.best_match(["text/plain", "text/html"], "text/plain") != "text/html":
-        return errors.text_response(status, f"{status} {type(error).__name__}: {error.message}", error.headers)
-    body = render_template("error.html", status=status, name=type(error).__name__, message=error.message,
-                           title=f"{status} {type(error).__name__}")
-    response = Response(body, status=status, content_type="text/html; charset=utf-8")
-    response.headers.update(error.headers)
-    return response
+blueprint.register_error_handler(EndpointError, error_page)  # a page for a browser (server.pages.error)

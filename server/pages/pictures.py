@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
-NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN = 210, 46, 90, 18, 12
+NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN = 230, 82, 70, 16, 12
+LINE_H, TITLE_LINES, TITLE_WIDTH = 15, 4, 34  # a box: its symbol, then its title on up to four lines
 
 
 @dataclass(frozen=True)
 class Node:
     iri: str
-    label: str
+    label: str  # the full title: wrapped in the box, and whole in its tooltip
     href: str
     current: bool = False
+    symbol: str = ""  # the document's symbol or number ("A/RES/S-30/1", "CND resolution 60/1"), bold on top
 
 
 def _lines(text: str, width: int = 30, most: int = 2) -> list[str]:
@@ -77,9 +79,11 @@ def citation_network(nodes: list[Node], edges: list[tuple[str, str]]) -> str:
         offset = (tallest - len(column)) * (NODE_H + GAP_Y) / 2
         return (MARGIN + layer[iri] * (NODE_W + GAP_X), MARGIN + offset + row[iri] * (NODE_H + GAP_Y))
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="citation-network" role="img" '
+    # role="group", not "img": the boxes are links, which a picture (an image) may not hold; each is named by
+    # its visible text and reached in reading order (the boxes are written column by column, top to bottom).
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="citation-network" role="group" '
+           f'aria-label="Citation network: an arrow goes from the citing document to the cited one" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
-           "<title>Citation network: an arrow goes from the citing document to the cited one</title>",
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
     for a, b in sorted(set(edges)):
@@ -94,14 +98,18 @@ def citation_network(nodes: list[Node], edges: list[tuple[str, str]]) -> str:
         out.append(f'<path class="edge" data-from="{escape(a)}" data-to="{escape(b)}" fill="none" stroke="#555" '
                    f'marker-end="url(#arrow)" d="M {sx:.0f} {sy:.0f} C {mid:.0f} {sy:.0f}, {mid:.0f} {ey:.0f}, '
                    f'{ex:.0f} {ey:.0f}"/>')
-    for iri, node in by_iri.items():
+    for iri in sorted(by_iri, key=lambda i: (layer[i], row[i])):
+        node = by_iri[iri]
         x, y = position(iri)
-        lines = _lines(node.label)
-        text = "".join(f'<tspan x="{x + 8:.0f}" dy="{15 if i else 0}">{escape(line)}</tspan>'
-                       for i, line in enumerate(lines))
-        top = y + NODE_H / 2 - (len(lines) - 1) * 7.5 + 4
+        lines = [(line, "") for line in _lines(node.label, TITLE_WIDTH, TITLE_LINES - (1 if node.symbol else 0))]
+        if node.symbol:
+            lines.insert(0, (node.symbol, ' class="symbol"'))
+        text = "".join(f'<tspan x="{x + 8:.0f}" dy="{LINE_H if i else 0}"{kind}>{escape(line)}</tspan>'
+                       for i, (line, kind) in enumerate(lines))
+        top = y + NODE_H / 2 - (len(lines) - 1) * LINE_H / 2 + 4
+        name = f"{node.symbol}: {node.label}" if node.symbol else node.label
         out.append(f'<a href="{escape(node.href)}" class="node{" current" if node.current else ""}" '
-                   f'data-iri="{escape(iri)}"><title>{escape(node.label)}</title>'
+                   f'data-iri="{escape(iri)}"><title>{escape(name)}</title>'
                    f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
                    f'<text x="{x + 8:.0f}" y="{top:.0f}">{text}</text></a>')
     out.append("</svg>")
@@ -129,9 +137,9 @@ def timeline(meetings: list[Meeting], width: int = 880) -> str:
     def x(day: date) -> float:
         return left + (day - first).days / span * (right - left)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" width="{width}" '
-           f'height="{height}" viewBox="0 0 {width} {height}">',
-           f"<title>Timeline of the meetings, {first.isoformat()} to {last.isoformat()}</title>",
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="group" width="{width}" '
+           f'height="{height}" viewBox="0 0 {width} {height}" '
+           f'aria-label="Timeline of the meetings, {first.isoformat()} to {last.isoformat()}">',
            f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#333" stroke-width="2"/>']
     month = date(first.year, first.month, 1)
     while month <= last:

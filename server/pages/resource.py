@@ -20,6 +20,7 @@ from flask import current_app, render_template, request
 from server.errors import BadParameter
 from server.pages import queries as pages_queries
 from server.pages import sections as pages_sections
+from server.pages.names import natural
 from server.pages.terms import Labels, Links, Value, number_key, text_of, value
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -44,7 +45,9 @@ def properties(pairs, labels: Labels) -> tuple[list[Value], list[Property]]:
             types.append(value(o, labels))
         else:
             grouped.setdefault(p, []).append(value(o, labels))
-    props = [Property(p, labels(p), labels.links.href(p), sorted(vs, key=lambda v: (v.text.lower(), v.iri or "")))
+    names = labels.names
+    props = [Property(p, labels(p), labels.links.href(p),
+                      sorted(vs, key=lambda v: names.sort_key(v.iri) if v.iri else (2, 0, natural(v.text))))
              for p, vs in grouped.items()]
     return sorted(types, key=lambda v: v.text), sorted(props, key=lambda p: p.label.lower())
 
@@ -108,8 +111,9 @@ def _fragments(iri: str, described: list[ox.Triple], labels: Labels) -> list[dic
 
 
 def _referenced_by(inbound, labels: Labels) -> tuple[list[Property], dict]:
+    names = labels.names
     links = sorted([(labels(p), p, labels(s.value) if isinstance(s, ox.NamedNode) else "", s) for p, s in inbound],
-                   key=lambda x: (x[0].lower(), x[2].lower(), x[3].value))
+                   key=lambda x: (x[0].lower(), names.sort_key(x[3].value), x[3].value))
     pages_count = max(1, -(-len(links) // PAGE_SIZE))
     raw = request.args.get("page", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= pages_count:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from server.pages import pictures
 from server.pages import queries as pages_queries
-from server.pages.terms import Labels, Links, Value, number_key, text_of
+from server.pages.terms import Labels, Value, number_key, text_of
 
 PROV_ATTRIBUTED = "http://www.w3.org/ns/prov#wasAttributedTo"
 DCTERMS_TITLE = "http://purl.org/dc/terms/title"
@@ -52,25 +52,34 @@ def for_kinds(kinds: set[str], this: ox.NamedNode, labels: Labels) -> dict:
     """The sections of a resource of these kinds (the `kind` rows of page.rq), by the template's names."""
     sections = {}
     if "document" in kinds or "chapter" in kinds:
-        sections["citations"] = citations(this.value, labels)
+        sections["citations"] = citations(this.value, labels, only_this="chapter" in kinds)
     if "chapter" in kinds:
-        sections["chapter"] = chapter(this, labels.links)
+        sections["chapter"] = chapter(this, labels)
+    if "event" in kinds:
+        sections["event"] = event(this, labels)
     if "actor" in kinds:
-        sections["actor"] = actor(this, labels.links)
+        sections["actor"] = actor(this, labels)
     if "round" in kinds:
-        sections["timeline"] = timeline(this, labels.links)
+        sections["timeline"] = timeline(this, labels)
     return sections
 
 
-def actor(this: ox.NamedNode, links: Links) -> dict:
+def _agent(r, labels: Labels) -> Value | None:
+    return Value(labels(r.agent.value), labels.links.href(r.agent.value), r.agent.value) if r.agent is not None else None
+
+
+def _role(r, labels: Labels) -> str:
+    return labels(r.role.value) if getattr(r, "role", None) is not None else text_of(getattr(r, "roleLabel", None))
+
+
+def actor(this: ox.NamedNode, labels: Labels) -> dict:
     """Its seats at panels and debates, by the event's date, and the statements that name it, by paragraph."""
+    links = labels.links
     seats = []
     for r in sorted(pages_queries.rows("actor-seats", this=this),
                     key=lambda r: (text_of(r.date), r.event.value, r.item.value)):
-        agent = r.agent.value
-        seats.append(Seat(links.href(r.item.value), text_of(r.text), text_of(r.number),
-                          Value(text_of(r.agentLabel) or links.curie(agent), links.href(agent)), text_of(r.roleLabel),
-                          Value(r.eventName.value, links.href(r.event.value))))
+        seats.append(Seat(links.href(r.item.value), text_of(r.text), text_of(r.number), _agent(r, labels),
+                          _role(r, labels), Value(labels(r.event.value), links.href(r.event.value))))
     statements = [Statement(links.href(r.item.value), text_of(r.text), text_of(r.number),
                             "by" if r.how.value == PROV_ATTRIBUTED else "mentions")
                   for r in sorted(pages_queries.rows("actor-statements", this=this),
@@ -78,48 +87,63 @@ def actor(this: ox.NamedNode, links: Links) -> dict:
     return {"seats": seats, "statements": statements}
 
 
-def chapter(this: ox.NamedNode, links: Links) -> list[dict]:
-    """The meeting that discussed the chapter, its panel and debate, their seats and statements."""
-    meetings: dict[str, dict] = {}
-    rows = sorted(pages_queries.rows("chapter", this=this),
-                  key=lambda r: (r.meeting.value, r.eventType.value, r.section.value,
-                                 number_key(r.position), r.item.value))
-    for r in rows:
-        meeting = meetings.setdefault(r.meeting.value, {
-            "href": links.href(r.meeting.value), "name": r.meetingName.value, "events": {}})
-        event = meeting["events"].setdefault(r.event.value, {
-            "href": links.href(r.event.value), "name": r.eventName.value, "seats": [], "statements": []})
+PANEL = "https://w3id.org/ungass-kg/ont#PanelDiscussion"
+
+
+def _events(rows, labels: Labels) -> dict[str, dict]:
+    """The rows of chapter.rq or event.rq by event: the panel first, its seats, then statements by paragraph."""
+    links = labels.links
+    events: dict[str, dict] = {}
+    for r in sorted(rows, key=lambda r: (r.eventType.value != PANEL, r.event.value, r.section.value,
+                                         number_key(r.position), r.item.value)):
+        found = events.setdefault(r.event.value, {
+            "href": links.href(r.event.value), "name": labels(r.event.value), "panel": r.eventType.value == PANEL,
+            "seats": [], "statements": []})
         href, text, number = links.href(r.item.value), text_of(r.itemText), text_of(r.number)
         if r.section.value == "seat":
-            agent = (Value(text_of(r.agentLabel) or links.curie(r.agent.value), links.href(r.agent.value))
-                     if r.agent is not None else None)
-            role = links.curie(r.role.value) if r.role is not None else ""
-            event["seats"].append(Seat(href, text, number, agent, role))
+            found["seats"].append(Seat(href, text, number, _agent(r, labels), _role(r, labels)))
         else:
-            event["statements"].append(Statement(href, text, number))
-    return list(meetings.values())
+            found["statements"].append(Statement(href, text, number))
+    return events
 
 
-def timeline(this: ox.NamedNode, links: Links) -> dict:
+def chapter(this: ox.NamedNode, labels: Labels) -> list[dict]:
+    """The meeting that discussed the chapter, its panel (who sat on it) and debate, their statements."""
+    meetings: dict[str, dict] = {}
+    rows = pages_queries.rows("chapter", this=this)
+    for r in rows:
+        meetings.setdefault(r.meeting.value, {"href": labels.links.href(r.meeting.value),
+                                              "name": labels(r.meeting.value), "rows": []})["rows"].append(r)
+    return [{"href": m["href"], "name": m["name"], "events": _events(m["rows"], labels)} for m in meetings.values()]
+
+
+def event(this: ox.NamedNode, labels: Labels) -> dict | None:
+    """A panel's or debate's seats (who sat there, in their own words) and the statements made there."""
+    events = _events(pages_queries.rows("event", this=this), labels)
+    return events.get(this.value)
+
+
+def timeline(this: ox.NamedNode, labels: Labels) -> dict:
     """The round's meetings on a time axis (a picture) and as a list, in date order."""
+    links = labels.links
     meetings = []
     for r in pages_queries.rows("timeline", this=this):
         try:
             day = date.fromisoformat(r.date.value)
         except ValueError:
             continue  # a gYearMonth has no place on a day axis
-        label = f"Ch. {r.number.value}" if r.number is not None else links.curie(r.meeting.value)
-        meetings.append(pictures.Meeting(r.meeting.value, day, label, text_of(r.name) or label,
+        label = f"Ch. {r.number.value}" if r.number is not None else labels.short(r.meeting.value)
+        meetings.append(pictures.Meeting(r.meeting.value, day, label, labels(r.meeting.value),
                                          links.href(r.meeting.value)))
     rows = [{"href": m.href, "date": m.day.isoformat(), "label": m.label, "title": m.title} for m in meetings]
     return {"picture": Markup(pictures.timeline(meetings)), "meetings": rows}
 
 
-def citations(iri: str, labels: Labels) -> dict:
+def citations(iri: str, labels: Labels, only_this: bool = False) -> dict:
     """What the document cites and what cites it, transitively, between whole documents, and its picture.
 
-    A unit (a paragraph, a chapter) stands for the whole document it is part of; the page of a unit
-    (a chapter) shows the network of its document.
+    A unit (a paragraph, a chapter) stands for the whole document it is part of in the picture; the
+    page of a unit (`only_this`: a chapter) lists only the citations of that unit itself.
     """
     links = labels.links
     found, parent, titles = [], {}, {}
@@ -150,17 +174,22 @@ def citations(iri: str, labels: Labels) -> dict:
     drawn = {(a, b) for a, b in edges if a in forward or b in backward}
     nodes = {root} | {n for edge in drawn for n in edge}
     picture = pictures.citation_network(
-        [pictures.Node(n, labels(n), links.href(n), n == root) for n in sorted(nodes)], sorted(drawn))
+        [pictures.Node(n, labels(n), links.href(n), n == root, labels.names.symbol(n)) for n in sorted(nodes)],
+        sorted(drawn))
 
     def shown(citation: str, citing_doc: str, cited: str, r) -> Citation:
         paragraph = Value(text_of(r.number), links.href(r.paragraph.value)) if r.paragraph is not None else None
-        cited_value = Value(text_of(titles.get(cited)) or labels(cited), links.href(cited))
+        cited_value = Value(labels(cited), links.href(cited))
         return Citation(links.href(citation), Value(labels(citing_doc), links.href(citing_doc)), cited_value,
                         text_of(r.phrase), paragraph)
 
+    if only_this:
+        return {"cites": [shown(c, a, cited, r) for c, a, cited, _, r in rows if r.citing.value == iri],
+                "cited_by": [shown(c, a, cited, r) for c, a, cited, _, r in rows if cited == iri],
+                "picture": Markup(picture), "nodes": len(nodes), "root": root, "unit": True}
     return {"cites": [shown(c, a, cited, r) for c, a, cited, _, r in rows if a in forward],
             "cited_by": [shown(c, a, cited, r) for c, a, cited, b, r in rows if b in backward],
-            "picture": Markup(picture), "nodes": len(nodes), "root": root}
+            "picture": Markup(picture), "nodes": len(nodes), "root": root, "unit": False}
 
 
 def _reach(start: str, edges: set[tuple[str, str]]) -> set[str]:

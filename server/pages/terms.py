@@ -13,6 +13,8 @@ from flask import current_app
 from markupsafe import escape
 
 from server.config import Config
+from server.pages import names as pages_names
+from server.pages.names import Name
 
 PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#",
@@ -20,7 +22,9 @@ PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http:
             "eli": "http://data.europa.eu/eli/ontology#", "prov": "http://www.w3.org/ns/prov#",
             "org": "http://www.w3.org/ns/org#", "schema": "https://schema.org/", "foaf": "http://xmlns.com/foaf/0.1/",
             "cito": "http://purl.org/spar/cito/", "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
-            "sh": "http://www.w3.org/ns/shacl#", "ukg": "https://w3id.org/ungass-kg/ont#"}
+            "sh": "http://www.w3.org/ns/shacl#", "ukg": "https://w3id.org/ungass-kg/ont#",
+            "sd": "http://www.w3.org/ns/sparql-service-description#", "formats": "http://www.w3.org/ns/formats/",
+            "vann": "http://purl.org/vocab/vann/"}
 # The label predicates, best first (queries/pages/page.rq and labels.rq ask for the same ones).
 LABELS = {predicate: rank for rank, predicate in enumerate(
     (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["schema"] + "name",
@@ -66,10 +70,15 @@ class Links:
 
 
 class Labels:
-    """The best label of each IRI: SKOS preferred label, then rdfs:label, schema:name, title, name; English first."""
+    """The display name of each IRI (server.pages.names, the one naming rule), for one page.
+
+    A label a page query brought (`add`) names only what the build's names do not know: a term of
+    another vocabulary; an IRI nothing names keeps its prefixed name.
+    """
 
     def __init__(self, links: Links) -> None:
         self.links = links
+        self.names = pages_names.current()
         self.found: dict[str, tuple[int, str]] = {}
 
     def add(self, iri: str, predicate: str, literal: ox.Literal) -> None:
@@ -83,12 +92,22 @@ class Labels:
 
     def add_triples(self, triples: list[ox.Triple]) -> None:
         for t in triples:
-            if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.Literal):
-                self.add(t.subject.value, t.predicate.value, t.object)
+            if isinstance(t.object, ox.Literal):
+                if isinstance(t.subject, ox.NamedNode):
+                    self.add(t.subject.value, t.predicate.value, t.object)
+                elif isinstance(t.subject, ox.BlankNode):
+                    self.add("_:" + t.subject.value, t.predicate.value, t.object)
 
-    def __call__(self, iri: str) -> str:
+    def __call__(self, iri: str) -> Name:
+        name = self.names(iri)
+        if name is not None:
+            return name
         found = self.found.get(iri)
-        return found[1] if found is not None else self.links.curie(iri)
+        return Name(found[1]) if found is not None else Name(self.links.curie(iri))
+
+    def short(self, iri: str) -> str:
+        """A short name ("Chapter III", a document's symbol), for pictures and tight places."""
+        return self.names.short(iri) or self(iri)
 
 
 @dataclass
@@ -99,6 +118,7 @@ class Value:
     href: str | None = None
     iri: str | None = None
     note: str = ""
+    lang: str = ""  # of a label or literal not in English: written as `lang` (and `dir` for Arabic)
 
     def __html__(self) -> str:
         """What `{{ value }}` writes in a template: a link to a resource, or a literal, then its note.
@@ -106,10 +126,20 @@ class Value:
         Here rather than a Jinja macro because a page shows hundreds of values, and a macro call costs
         the template engine about ten times this method's escaping.
         """
-        text = escape(self.text)
-        shown = (f'<a href="{escape(self.href)}" title="{escape(self.iri or "")}">{text}</a>' if self.href
-                 else f'<span class="literal">{text}</span>')
+        text = escape(str(self.text))
+        lang = Name("", self.lang or getattr(self.text, "lang", "")).attributes()
+        if self.href and safe_href(self.href):
+            shown = f'<a href="{escape(self.href)}" title="{escape(self.iri or "")}"{lang}>{text}</a>'
+        else:
+            shown = f'<span class="literal"{lang}>{text}</span>'
+
         return (shown + f' <small class="note">{escape(self.note)}</small>') if self.note else shown
+
+
+def safe_href(href: str) -> bool:
+    """Only http(s) IRIs and this site's own paths become links: never `javascript:`, `data:`, `mailto:`…"""
+    lowered = href.strip().lower()
+    return lowered.startswith(("http://", "https://")) or (lowered.startswith("/") and not lowered.startswith("//"))
 
 
 def text_of(term: ox.Literal | None) -> str:
@@ -128,5 +158,6 @@ def value(term, labels: Labels) -> Value:
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         note = term.language or ("" if datatype.endswith(("#string", "#langString")) else labels.links.curie(datatype))
-        return Value(term.value, note=note)
-    return Value(f"_:{term.value}", note="blank node")
+        return Value(term.value, note=note, lang=term.language or "")
+    named = labels.found.get("_:" + term.value)  # a blank node has no IRI to show: its name, if it has one
+    return Value(named[1] if named else "(an unnamed resource)", note="blank node")
