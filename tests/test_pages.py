@@ -57,7 +57,7 @@ def test_every_class_dereferences_in_every_format(server, local_store, one_of_ea
             if label and not any(t.subject == ox.NamedNode(iri) and t.object.value == label for t in triples):
                 failures.append(f"{iri} as {accept}: no label {label!r}")
         page = requests.get(local(server, iri), headers={"Accept": "text/html"}, timeout=30)
-        if page.status_code != 200 or iri not in page.text or (label and html.escape(label) not in page.text):
+        if page.status_code != 200 or iri not in page.text or (label and label not in html.unescape(page.text)):
             failures.append(f"{iri} as HTML: {page.status_code}, IRI or label {label!r} missing")
     assert not failures, "\n".join(failures)
 
@@ -292,7 +292,9 @@ def test_the_outcome_documents_chapters_read_i_to_vii(server):
 
 def test_browsing_a_class_sorts_by_name_and_narrows_by_facets(server, local_store):
     listing = requests.get(server.url + "browse/ukg:ReportedStatement", timeout=30).text
-    assert "243 of 243" in listing
+    statements = len(list(local_store.query(
+        "SELECT ?s WHERE { ?s a <https://w3id.org/ungass-kg/ont#ReportedStatement> }", use_default_graph_as_union=True)))
+    assert f"{statements} of {statements}" in listing and statements > 200
     paragraphs = [int(n) for n in re.findall(r'<li><a href="/id/stmt/[^"]+"[^>]*>¶ (\d+) · ', listing)]
     assert len(paragraphs) == 50 and paragraphs == sorted(paragraphs)
     chapters = re.findall(r'chapter=[^"]+">Chapter ([IVX]+)</a>', listing)
@@ -303,7 +305,7 @@ def test_browsing_a_class_sorts_by_name_and_narrows_by_facets(server, local_stor
         use_default_graph_as_union=True)))
     narrowed = requests.get(server.url + "browse/ukg:ReportedStatement",
                             params={"speech-act": BASE + "ont#CalledFor"}, timeout=30).text
-    assert f"{called} of 243" in narrowed and called > 5
+    assert f"{called} of {statements}" in narrowed and called > 5
     seats = requests.get(server.url + "browse/ukg:Participation", timeout=30).text
     assert all(f"<h2>{facet}</h2>" in seats for facet in ("Chapter", "Role", "Seat kind"))
     documents = requests.get(server.url + "browse/ukg:Document", timeout=30).text
