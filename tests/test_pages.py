@@ -188,7 +188,7 @@ def test_the_editor_is_yasgui_from_this_origin_with_the_library(server):
     assert moved.status_code == 301 and moved.headers["Location"].endswith("/editor")
 
 
-@pytest.mark.parametrize("path", ["sparql", ".well-known/void"])
+@pytest.mark.parametrize("path", ["sparql", ".well-known/void", "store"])
 def test_endpoint_and_void_are_pages_for_browsers_and_rdf_for_machines(server, path):
     browser = requests.get(server.url + path, timeout=30,
                            headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
@@ -274,6 +274,26 @@ def heading(server, path: str) -> str:
 ])
 def test_every_resource_is_named_by_its_label_or_a_derived_one(server, path, name):
     assert heading(server, path) == name
+
+
+@pytest.mark.parametrize("iri, words", [
+    # the data's label is the meaningful one (loader/labels.py), with the source's words; the page shows it as is
+    ("stmt/p52-1", "Many delegations underscored"),
+    ("participation/r3-ch3-panel-2", "expert panellist from Nigeria"),
+    ("citation/p44-1", "Chapter III"),
+    ("doc/cnd-ungass-r3-summary/para/23", "With the availability of internationally controlled"),
+])
+def test_the_datas_label_is_meaningful_and_is_the_pages_heading(server, iri, words):
+    query = f'SELECT ?label WHERE {{ <{BASE}id/{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}'
+    response = requests.get(server.url + "sparql", params={"query": query},
+                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert response.status_code == 200
+    found = [b["label"] for b in response.json()["results"]["bindings"]]
+    assert len(found) == 1 and found[0]["xml:lang"] == "en", found
+    label = found[0]["value"]
+    assert words in label and "stmt" not in label and " of paragraph " not in label, label
+    assert label.startswith(("¶ ", "Seat: ")), label
+    assert heading(server, "page/id/" + iri) == label
 
 
 def test_a_chapter_is_cited_by_what_cites_that_chapter_only(server):
