@@ -22,7 +22,8 @@ def run(layout: Layout, engine: str = "oxigraph") -> tuple[Sources, int]:
     that a build that follows does not hold it."""
     sources, store = read(layout)
     triples = len(store)
-    labels.derive(store)  # the naming rule's derived labels, which the shapes expect
+    # the naming rule's derived labels, which the shapes expect (the ontology names a document's series)
+    labels.derive(store, vocabulary=[t for s in sources.ontology for t in s.triples])
     origins = Origins(sources.data, layout)
     problems = terms.check(store, sources.ontology, origins, layout)
     problems += references.check(store, origins)

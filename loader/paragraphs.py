@@ -10,7 +10,9 @@ The source (data/source/summary.txt) is a Markdown rendering of the UN document.
 - Markdown links `[text](url)` keep their text and emphasis markers are dropped; the words are
   otherwise kept exactly;
 - paragraph and footnote numbers are xsd:integer (eli:number); the marker as printed ("15", "*",
-  "intro") is the display string (skos:notation), with an English rdfs:label ("paragraph 15");
+  "intro") is the display string (skos:notation), with an English rdfs:label made of the marker and
+  the first words (loader/labels.py's naming rule): "¶ 15 · Several delegations…", "Footnote 1 · …",
+  "Introduction · Provided below are…";
 - the lines before the introduction are the document's header (date, distribution, session, venue,
   agenda item, title), one line each; a run of bold parts (`**A****B**`) is one line per part.
 """
@@ -20,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loader.labels import shorten
 from loader.turtle import block, header, iri, literal
 
 SUMMARY = "doc/cnd-ungass-r3-summary"
@@ -153,7 +156,7 @@ def render(source: str) -> str:
     ]))
     out.append(block(iri(f"{SUMMARY}/intro"), [
         ("a", "ukg:Introduction"),
-        ("rdfs:label", literal("introduction", "en")),
+        ("rdfs:label", literal(f"Introduction · {shorten(intro)}", "en")),
         ("skos:notation", literal("intro")),
         ("eli:is_part_of", iri(SUMMARY)),
         ("schema:text", literal(intro, "en")),
@@ -168,7 +171,7 @@ def render(source: str) -> str:
     for p in paragraphs:
         out.append(block(iri(f"{SUMMARY}/para/{p.number}"), [
             ("a", "ukg:SummaryParagraph"),
-            ("rdfs:label", literal(f"paragraph {p.number}", "en")),
+            ("rdfs:label", literal(f"¶ {p.number} · {shorten(p.text)}", "en")),
             ("skos:notation", literal(str(p.number))),
             ("eli:number", str(p.number)),
             ("schema:position", str(p.number)),
@@ -177,7 +180,7 @@ def render(source: str) -> str:
         ]))
     for f in footnotes:
         slug = "star" if f.mark == "*" else f.mark
-        pairs = [("a", "ukg:Footnote"), ("rdfs:label", literal(f"footnote {f.mark}", "en")),
+        pairs = [("a", "ukg:Footnote"), ("rdfs:label", literal(f"Footnote {f.mark} · {shorten(f.text)}", "en")),
                  ("skos:notation", literal(f.mark))]
         if f.mark.isdigit():  # the header's footnote is marked '*': a marker, not a number
             pairs.append(("eli:number", f.mark))

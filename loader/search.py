@@ -1,9 +1,11 @@
 """`loader build` writes the search index beside the store: a tantivy index (BM25) of what people look for.
 
-One document per resource under <base>id/ that has words: its labels and alternative labels (the
+One document per resource under <base>id/ that has words: its own labels and alternative labels (the
 source's name variants, abbreviations such as "EMCDDA"), its symbols and numbers ("60/1",
 "S-30/1", "E/RES/2017/20"), and its text: a paragraph's words, a statement's or figure's
-description, a seat's description, a citation's phrase. The server (server/search/) reads it
+description, a seat's description, a citation's phrase. The labels the loader derives (loader/labels.py)
+are left out: they repeat words indexed already (a title, a description) or, for a citation ("¶ 44 cites
+A/RES/S-30/1"), another resource's symbol, which would then rank beside that resource. The server (server/search/) reads it
 read-only for /search and for the SPARQL function; the schema below is the contract between them.
 
 Fields: `iri` and `type` (raw, stored), `name` and `body` (English stemming, stored), `symbol`
@@ -19,6 +21,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import tantivy
 
+from loader.labels import DERIVED
+
 BASE = "https://w3id.org/ungass-kg/id/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NAMES = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -31,6 +35,7 @@ BODIES = ("https://schema.org/text", "http://purl.org/dc/terms/description", "ht
           "https://w3id.org/ungass-kg/ont#citationPhrase", "https://w3id.org/ungass-kg/ont#quantifierText")
 STATED_IN = "https://w3id.org/ungass-kg/ont#statedIn"
 WANTED = {*NAMES, *SYMBOLS, *BODIES, STATED_IN, RDF_TYPE}
+DERIVED_GRAPH = ox.NamedNode(DERIVED)
 
 
 def schema() -> tantivy.Schema:
@@ -51,6 +56,8 @@ def write(dataset: ox.Store, folder: Path) -> int:
     for quad in dataset.quads_for_pattern(None, None, None, None):
         subject, predicate = quad.subject, quad.predicate.value
         if not isinstance(subject, ox.NamedNode) or not subject.value.startswith(BASE) or predicate not in WANTED:
+            continue
+        if quad.graph_name == DERIVED_GRAPH:
             continue
         field = ("type" if predicate == RDF_TYPE else "paragraph" if predicate == STATED_IN else
                  "name" if predicate in NAMES else "symbol" if predicate in SYMBOLS else "body")

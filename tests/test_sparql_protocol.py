@@ -498,8 +498,8 @@ HEAD_EXAMPLES = {
     "/queries/<name>": ["queries/chapter-panel?chapter=III"], "/service": ["service"], "/shapes": ["shapes"],
     "/sparql": ["sparql", "sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"], "/static/<path:filename>": ["static/style.css"],
     "/store": ["store", "store?default", f"store?graph={ORGANIZATIONS}"], "/workbench": ["workbench"],
-    "/browse": ["browse"], "/browse/<path:name>": ["browse/ukg:ReportedStatement"], "/editor": ["editor"],
-    "/vendor/yasgui/<name>": ["vendor/yasgui/yasgui.min.js"], "/search": ["search?q=naloxone"],
+    "/editor": ["editor"], "/vendor/yasgui/<name>": ["vendor/yasgui/yasgui.min.js"], "/search": ["search?q=naloxone"],
+    "/browse": ["browse"], "/browse/<path:name>": ["browse/ukg:ReportedStatement"],
 }
 
 
@@ -512,7 +512,7 @@ def test_every_get_route_has_a_head_example(server):
 def test_head_answers_like_get_without_a_body(server, path):
     got = requests.get(server.url + path, allow_redirects=False, timeout=30)
     head = requests.head(server.url + path, allow_redirects=False, timeout=30)
-    assert got.status_code in (200, 301, 303), got.text  # /workbench: moved to /editor
+    assert got.status_code in (200, 301, 303), got.text  # 301: /workbench moved to /editor
     assert head.status_code == got.status_code and head.content == b""
     for name in ("Content-Type", "ETag", "Vary", "Cache-Control", "Location", "Allow"):
         assert head.headers.get(name) == got.headers.get(name), name

@@ -9,7 +9,7 @@ documents by type. A facet is a query parameter whose value is the IRI of the va
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
@@ -44,7 +44,8 @@ def class_iri(name: str) -> str:
 
 def class_path(iri: str, links: Links) -> str:
     curie = links.curie(iri)
-    return "/browse/" + (curie if ":" in curie and not curie.startswith("http") else iri)
+    # a full IRI keeps its '#' and '?' as part of the path (vcard:Organization is …/ns#Organization)
+    return "/browse/" + (curie if ":" in curie and not curie.startswith("http") else quote(iri, safe=":/"))
 
 
 def classes(labels: Labels) -> list[dict]:

@@ -1,16 +1,15 @@
-"""The one naming rule of the site: what a person reads for a resource (its label, or a label derived from its facts).
+"""What a person reads for a resource: the data's own label, and the few names the data cannot say.
 
-A resource is named by its own label, best first: rdfs:label, skos:prefLabel, dcterms:title,
-schema:name, foaf:name, English (or no language) before other languages. A chapter of the outcome
-document reads "Chapter III — title". Resources that have no name of their own get a short derived
-label from their facts, never their IRI's slug:
-  statement, figure   "¶ 52 · Many delegations underscored the need to…"  (source paragraph · words)
-  panel seat          "Seat: expert panellist from Nigeria (Panel discussion on Chapter III)"
-  citation            "¶ 44 cites Chapter III"
-  paragraph           "¶ 23 · Delegations noted that…"
-  footnote, intro     "Footnote * · E/CN.7/2018/1."  "Introduction · Provided below are…"
+The data names every resource of the dataset with exactly one English rdfs:label (data/README.md, "One
+naming rule": the loader derives the meaningful ones, "¶ 52 · Many delegations underscored…", "Seat:
+expert panellist from Nigeria (Panel discussion on Chapter III)", "¶ 44 cites Chapter III"). The site
+shows that label, never derives its own for the dataset's resources. It falls back, best first, on
+skos:prefLabel, dcterms:title, schema:name, foaf:name, English (or no language) before other languages.
+What the data cannot say is named here:
+  outcome chapter     "Chapter III — title"  (the chapter's number before its label, for lists and headings)
   named graph         "Graph actors/organizations"
   release file        "Release file ungass-kg.nq (application/n-quads)"
+  short names         "Chapter III", "¶ 44", a document's symbol ("A/RES/S-30/1"), for compact lists
 An IRI outside the dataset with no label keeps its prefixed name (`cito:hasCitedEntity`), which is
 what a reader of RDF recognises. The facts come from one query per build (queries/pages/names.rq),
 kept by the app: the store does not change under a build.
@@ -34,8 +33,6 @@ SCHEMA = "https://schema.org/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 UKG = "https://w3id.org/ungass-kg/ont#"
 ELI = "http://data.europa.eu/eli/ontology#"
-PROV = "http://www.w3.org/ns/prov#"
-CITO = "http://purl.org/spar/cito/"
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 # The label predicates, best first (the naming rule shared with issue #14's curation: one rdfs:label).
@@ -109,7 +106,6 @@ class Names:
 
     def __init__(self, triples) -> None:
         self.facts: dict[str, Facts] = {}
-        self.owner: dict[str, str] = {}  # a seat -> the event it belongs to (prov:qualifiedAssociation)
         self._cache: dict[str, Name | None] = {}
         for s, p, o in triples:
             facts = self.facts.get(s)
@@ -121,13 +117,11 @@ class Names:
                 facts.labels.append((rank, 0 if lang in ("", "en") or lang.startswith("en-") else 1, o.value, lang))
             else:
                 facts.values.setdefault(p, []).append(o)
-            if p == PROV + "qualifiedAssociation" and isinstance(o, ox.NamedNode):
-                self.owner[o.value] = s
 
     def __call__(self, iri: str) -> Name | None:
         """The display name of `iri`, or None when the graph says nothing that names it."""
         if iri not in self._cache:
-            self._cache[iri] = self._name(iri, 0)
+            self._cache[iri] = self._name(iri)
         return self._cache[iri]
 
     def sort_key(self, iri: str) -> tuple:
@@ -154,26 +148,15 @@ class Names:
         rank, _, text, lang = min(facts.labels)
         return Name(text, lang)
 
-    def _name(self, iri: str, depth: int) -> Name | None:
+    def _name(self, iri: str) -> Name | None:
         types = self._types(iri)
         own = self.label(iri)
-        facts = self.facts.get(iri)
-        own_rank = min(facts.labels)[0] if facts and facts.labels else None
-        if UKG + "OutcomeChapter" in types and (own_rank is None or own_rank >= RANK[DCTERMS + "title"]):
-            number = self._first(iri, ELI + "number")
-            if number:
-                return Name(f"Chapter {number} — {own}" if own else f"Chapter {number}", own.lang if own else "")
+        number = self._first(iri, ELI + "number") if UKG + "OutcomeChapter" in types else ""
+        if number and not (own or "").startswith(f"Chapter {number}"):  # its label is its title: the number first
+            return Name(f"Chapter {number} — {own}" if own else f"Chapter {number}", own.lang if own else "")
         if own is not None:
             return own
-        if depth > 2:
-            return None
-        return self._derived(iri, types, depth)
-
-    def _paragraph(self, iri: str) -> str:
-        """The number of the paragraph that states `iri` (its lowest, when several)."""
-        numbers = [self._first(p.value, ELI + "number") for p in self.facts[iri].values.get(UKG + "statedIn", ())]
-        numbers = [n for n in numbers if n]
-        return min(numbers, key=lambda n: (len(n), n)) if numbers else ""
+        return self._derived(iri, types)
 
     def symbol(self, iri: str) -> str:
         """A document's symbol ("A/RES/S-30/1") or its number in a series ("CND resolution 60/1"), else ""."""
@@ -198,42 +181,15 @@ class Names:
         if UKG + "Introduction" in types:
             return "the introduction"
         if UKG + "Footnote" in types:
-            return f"footnote {number}"
+            return f"footnote {self._first(iri, SKOS + 'notation') or number}"
         symbol = self.symbol(iri)
         if symbol:
             return symbol
-        name = self._name(iri, 1)
+        name = self._name(iri)
         return shorten(name, 40) if name else ""
 
-    def _derived(self, iri: str, types: set[str], depth: int) -> Name | None:
-        facts = self.facts.get(iri)
-        if facts is None:
-            return None
-        number = self._first(iri, ELI + "number")
-        if UKG + "SummaryParagraph" in types:
-            return Name(f"¶ {number} · {shorten(self._first(iri, SCHEMA + 'text'))}")
-        if UKG + "Footnote" in types:
-            return Name(f"Footnote {number} · {shorten(self._first(iri, SCHEMA + 'text'))}")
-        if UKG + "Introduction" in types:
-            return Name(f"Introduction · {shorten(self._first(iri, SCHEMA + 'text'))}")
-        paragraph = self._paragraph(iri)
-        at = f"¶ {paragraph} · " if paragraph else ""
-        if UKG + "Participation" in types:
-            words = self._first(iri, UKG + "seatDescription")
-            if not words:
-                agent = self._first(iri, PROV + "agent")
-                words = str(self._name(agent, depth + 1) or "") if agent else ""
-            event = self.owner.get(iri)
-            event_name = self._name(event, depth + 1) if event else None
-            return Name(f"Seat: {shorten(words) or 'a seat'}" + (f" ({event_name})" if event_name else ""))
-        if CITO + "Citation" in types:
-            citing, cited = self._first(iri, CITO + "hasCitingEntity"), self._first(iri, CITO + "hasCitedEntity")
-            where = self.short(citing) if citing else (f"¶ {paragraph}" if paragraph else "A citation")
-            where = where[:1].upper() + where[1:]
-            return Name(f"{where} cites {self.short(cited) or 'a document'}" if cited else where)
-        description = self._first(iri, DCTERMS + "description")
-        if description:
-            return Name(at + shorten(description))
+    def _derived(self, iri: str, types: set[str]) -> Name | None:
+        """A name for what the data does not label: a named graph, a release file."""
         if VOID + "Dataset" in types and "/graph/" in iri:
             return Name("Graph " + iri.split("/graph/", 1)[1])
         download = self._first(iri, DCAT + "downloadURL")

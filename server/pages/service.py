@@ -1,4 +1,5 @@
-"""The SPARQL endpoint's service description (/sparql) and the VoID description (/.well-known/void) as pages for people.
+"""The SPARQL endpoint's service description (/sparql), the VoID description (/.well-known/void) and the Graph
+Store's description (/store, no graph named) as pages for people.
 
 A browser that asks for HTML (text/html in Accept, at least as wanted as any RDF format; no `query=`
 or `format=`) gets a page: what the endpoint is, how to query it, the description rendered as tables
@@ -23,7 +24,7 @@ from server.sparql import description
 from server.sparql import void as sparql_void
 
 blueprint = Blueprint("service", __name__)
-PAGES = {"/sparql": "endpoint", "/.well-known/void": "void"}
+PAGES = {"/sparql": "endpoint", "/.well-known/void": "void", "/store": "store"}
 
 
 def wants_html(offers: tuple[conneg.Format, ...] = conneg.OFFERS["description"]) -> bool:
@@ -39,12 +40,17 @@ def page_for_people() -> Response | None:
     which = PAGES.get(request.path)
     if which is None or request.method != "GET" or set(request.args) & {"query", "format"} or not wants_html():
         return None
+    if which == "store" and request.args:
+        return None  # a graph named (?graph=, ?default): the graph itself, by the protocol
     backend = current_app.extensions["backend"]
     config: Config = current_app.config["SERVER"]
     endpoint = description.endpoint_url()
     if which == "endpoint":
         triples = description.service_description(endpoint, backend.describe(), config)
         title = "SPARQL endpoint"
+    elif which == "store":
+        triples = description.graph_store(description.endpoint_url("store"), endpoint)
+        title = "Graph Store (read side)"
     else:
         triples = [*sparql_void._parsed(backend.describe().void),
                    ox.Triple(ox.NamedNode(DATASET), ox.NamedNode(description.VOID + "sparqlEndpoint"), ox.NamedNode(endpoint))]
