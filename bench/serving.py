@@ -393,7 +393,7 @@ def environment(build: Path) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     mem = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
-    versions = ", ".join(f"{p} {_version(p)}" for p in ("pyoxigraph", "oxigraph", "flask", "waitress", "rdflib",
+    versions = ", ".join(f"{p} {_version(p)}" for p in ("pyoxigraph", "oxigraph", "flask", "granian", "rdflib",
                                                          "rdflib-endpoint", "uvicorn"))
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1]
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,

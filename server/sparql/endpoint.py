@@ -2,7 +2,8 @@
 
 GET without a query answers the service description (server.sparql.description). Every query passes the
 same steps: decode (server.sparql.protocol), scan and refuse updates (server.sparql.query_scan), refuse unlisted
-SERVICE targets (server.sparql.federation), negotiate the format (server.conneg), then run on the backend.
+SERVICE targets (server.sparql.federation), refuse nesting the engine has no stack for
+(server.sparql.nesting), negotiate the format (server.conneg), then run on the backend.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flask import Blueprint, Response, current_app, request
 from server import caching, conneg
 from server.backends import Dataset, Limits, QueryJob
 from server.config import Config
-from server.sparql import description, federation, protocol, query_scan
+from server.sparql import description, federation, nesting, protocol, query_scan
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -25,6 +26,7 @@ def endpoint() -> Response:
         return caching.respond(lambda: description.service_response(operation.format),
                                "description", description.endpoint_url(), fmt.media_type)
     scan = query_scan.scan(operation.query)
+    nesting.check(operation.query)
     federation.check(scan, config.service_allow_list)
     if scan.form is None:
         # Not a query form: the engine's parser will say where and why (400), whatever Accept says.

@@ -1,0 +1,217 @@
+"""`python -m server` under granian: one process per core on one listening socket, each answering queries in-process.
+
+granian (https://github.com/emmett-framework/granian) runs the Flask app in N worker processes and
+starts a new one when one exits. On top of it, three things of ours:
+- one socket for all processes (granian's own choice on Linux is a SO_REUSEPORT socket per process,
+  which loses the connections queued at a process that stops): bound once, so port 0 is resolved once
+  and the URL printed is the one every process serves;
+- the URL is printed when every process has opened the store (each reports over a pipe), or the error
+  that stopped the first one that could not;
+- a process replaced on purpose (server.execution recycles it: a runaway query, or its memory share
+  passed) is respawned at once, however often; granian would take two exits of the same process within
+  5.5 s for a crash loop and stop the server. A process that crashes (a signal, an error) twice within
+  5.5 s still is one.
+Each process dies with the main one (PR_SET_PDEATHSIG), so no process outlives the server; unless SERVICE
+may call somewhere (or the backend is remote), each also leaves the network (`isolate_network`).
+"""
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import select
+import signal
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+from granian.constants import Interfaces, RuntimeModes
+from granian.http import HTTP1Settings
+from granian._granian import SocketHolder
+from granian.server.mp import MPServer
+from granian.server.mt import MTServer
+
+from server.config import Config
+from server.execution import Runner
+
+log = logging.getLogger(__name__)
+READY, FAILED = b"R", b"E"
+START_TIMEOUT = 300.0  # seconds for a process to open the store (an in-memory copy of 1M triples takes ~3 s)
+PR_SET_PDEATHSIG = 1
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000  # <sched.h>
+RECYCLED = 3  # the exit code of a recycled process that had to be stopped before granian's graceful stop ended
+HARD_EXIT = 3.0  # seconds a recycled process is given to answer what it has, before it exits anyway
+LOG_CONFIG = {
+    "formatters": {"generic": {"()": "logging.Formatter", "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+                   "access": {"()": "logging.Formatter", "fmt": "%(message)s"}},
+    "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
+                 "access": {"formatter": "access", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
+    "loggers": {"_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    port: int
+    processes: int
+    threads: int  # granian's blocking threads per process: the Python threads that run requests
+
+
+def serve(config: Config, settings: Settings) -> int:
+    """Serve until SIGTERM or Ctrl-C; the exit code (0 stopped cleanly, 2 could not start)."""
+    multiprocessing.set_start_method("fork", force=True)  # the processes inherit the socket and the report pipe
+    reports, report_to = os.pipe()
+    server = Server(
+        "server", address=settings.host, port=settings.port, interface=Interfaces.WSGI,
+        workers=settings.processes, blocking_threads=settings.threads, backpressure=settings.threads * 8,
+        respawn_failed_workers=True, workers_kill_timeout=int(HARD_EXIT) + 2,
+        http="1", http1_settings=http1(config), log_dictconfig=LOG_CONFIG, log_access=False,
+    )
+    server.reports = reports
+    try:
+        server.serve(target_loader=lambda _target: load_app(config, report_to), wrap_loader=True)
+    except SystemExit as exit_:  # granian's way to say that a process died and could not be replaced
+        return 2 if server.failed else 1 if exit_.code else 0
+    finally:
+        os.close(reports)
+        os.close(report_to)
+    return 2 if server.failed else 0
+
+
+def http1(config: Config) -> HTTP1Settings:
+    # Requests above the app's own limits reach it, so that it answers with its own message (413/414).
+    return HTTP1Settings(max_buffer_size=2 * config.max_request_bytes + 65536)
+
+
+def load_app(config: Config, report_to: int):
+    """In a serving process: the app, over a backend whose runner recycles this process. Reports to the main one."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the main process died before prctl
+        os._exit(1)
+    if not config.service_allow_list and not config.remote and not isolate_network():
+        log.warning("this server process could not be cut off from the network (no network namespaces here); "
+                    "SERVICE is refused by the check of the query text alone")
+    from server.app import create_app
+    try:
+        app = create_app(config, runner=Runner(memory_share=config.memory_share, recycle=_recycle))
+    except Exception as error:  # the main process prints it: one line, and the server stops
+        os.write(report_to, FAILED + str(error).encode("utf-8", "replace") + b"\n")
+        os._exit(2)
+    os.write(report_to, READY + b"\n")
+    return app
+
+
+def isolate_network() -> bool:
+    """Enter a new network namespace, which has no interface up (as root directly, else in a new user namespace).
+
+    Defence in depth behind server.sparql.federation: a SERVICE that got past the check of the query text
+    would reach nothing. The listening socket, opened before, still takes connections.
+    """
+    try:
+        unshare = ctypes.CDLL(None, use_errno=True).unshare
+    except (OSError, AttributeError):
+        return False
+    return any(unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
+
+
+def _recycle(reason: str) -> None:
+    """Stop taking connections and exit once the requests in flight are answered (granian's graceful stop)."""
+    os.kill(os.getpid(), signal.SIGTERM)
+    timer = threading.Timer(HARD_EXIT, os._exit, args=(RECYCLED,))
+    timer.daemon = True
+    timer.start()
+
+
+class Server(MPServer):
+    reports: int
+    failed = False
+
+    def _init_shared_socket(self):
+        # One socket for every process, as granian does off Linux (see the module's docstring).
+        self._sso = listen(self.bind_addr, self.bind_port, self.backlog)
+        self._sso.set_inheritable(True)
+        self.bind_port = self._sso.getsockname()[1]
+        self._sfd = self._sso.fileno()
+        self._shd = SocketHolder(os.dup(self._sfd), False, self.backlog)  # it closes its fd
+        self._ssp = None
+
+    def _drop_shared_socket(self):
+        if self._sso is not None:
+            self._sso.close()
+            self._sso = None
+
+    def _spawn_workers(self, spawn_target, target_loader):
+        super()._spawn_workers(spawn_target, target_loader)
+        error = self._wait_ready(len(self.wrks))
+        if error:
+            print(f"python -m server: {error}", file=sys.stderr, flush=True)
+            self.failed = True
+            self.interrupt_signal = True
+            self.main_loop_interrupt.set()
+            return
+        host = f"[{self.bind_addr}]" if ":" in self.bind_addr else self.bind_addr
+        print(f"Serving on http://{host}:{self.bind_port}/", flush=True)
+
+    def _respawn_workers(self, workers, spawn_target, target_loader, delay: float = 0):
+        # Exit code 0 (granian's graceful stop) or RECYCLED: replaced on purpose; anything else is a crash.
+        recycled = [idx for idx in workers if self.wrks[idx].inner.exitcode in (0, RECYCLED)]
+        super()._respawn_workers(workers, spawn_target, target_loader, delay)
+        for idx in recycled:
+            self.respawned_wrks.pop(idx, None)  # not a crash loop: see the module's docstring
+        error = self._wait_ready(len(workers))
+        if error:
+            log.error("a replacement server process could not start: %s", error)
+
+    def _wait_ready(self, count: int) -> str | None:
+        """Wait for `count` processes to report; the first error, or None when all are ready."""
+        deadline = time.monotonic() + START_TIMEOUT
+        buffer = b""
+        while buffer.count(b"\n") < count and time.monotonic() < deadline:
+            if select.select([self.reports], [], [], 0.5)[0]:
+                buffer += os.read(self.reports, 65536)
+            if not any(w.is_alive() for w in self.wrks) and buffer.count(b"\n") < count:
+                break
+        for line in buffer.splitlines():
+            if line[:1] == FAILED:
+                return line[1:].decode("utf-8", "replace")
+        return None if buffer.count(b"\n") >= count else f"no server process started within {START_TIMEOUT:g} s"
+
+
+
+class InThread:
+    """granian's WSGI worker on a thread of this process, for tests: the same HTTP layer, without processes
+    (so without recycling: a query past the time limit is answered 503, but keeps its thread busy)."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 16):
+        server = MTServer("", address=host, port=port, interface=Interfaces.WSGI, blocking_threads=threads,
+                          backpressure=threads * 8, http="1", http1_settings=http1(app.config["SERVER"]),
+                          log_enabled=False)
+        server.runtime_mode = RuntimeModes.mt
+        self.socket = listen(host, port, server.backlog)
+        self.port = self.socket.getsockname()[1]
+        server._ssp, server._shd = None, SocketHolder(os.dup(self.socket.fileno()), False, server.backlog)
+        self.worker = server._spawn_worker(0, MTServer._spawn_wsgi_worker, app)
+        self.worker.inner.daemon = True  # a test process that forgot to stop it still exits
+        self.worker.start()
+
+    def stop(self) -> None:
+        self.worker.terminate()
+        self.worker.join(10)
+        self.socket.close()
+
+
+def listen(host: str, port: int, backlog: int) -> socket.socket:
+    """A listening TCP socket; not SO_REUSEPORT (granian's choice), so that a port in use is an error."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.listen(backlog)
+    return sock
