@@ -35,8 +35,9 @@ def parser() -> argparse.ArgumentParser:
                         "triple) or the on-disk store read-only (default: memory)")
     p.add_argument("--processes", type=int, default=min(4, os.cpu_count() or 1),
                    help="server processes sharing the port (default: one per CPU, at most 4)")
-    p.add_argument("--threads", type=int, default=8,
-                   help="request threads per process; queries run on threads of their own (default: 8)")
+    p.add_argument("--threads", type=int, default=32,
+                   help="request threads per process, each waiting for its query (which runs on a thread of its "
+                        "own) or answering a page (default: 32)")
     p.add_argument("--time-limit", type=float, default=defaults.time_limit,
                    help="seconds a query may run (default: 30)")
     p.add_argument("--row-limit", type=int, default=defaults.row_limit,

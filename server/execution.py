@@ -39,6 +39,11 @@ SLOW_AFTER = 0.5  # seconds: a query running longer is slow
 SLOW_PER_PROCESS = 4
 SLOW_PER_CLIENT = 2
 TICK = 0.05  # seconds between two looks of a waiting request at its query, and of the memory watchdog
+# The memory watchdog looks often while queries run, and acts at 80% of the process's share: a query can
+# allocate ~1 GB/s, and the process needs up to MEMORY_GRACE to answer and exit.
+MEMORY_TICK = 0.01
+MEMORY_TRIGGER = 0.8
+MEMORY_GRACE = 0.1
 RETRY_AFTER = "2"  # seconds: about the time a fresh process needs to start
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -58,9 +63,10 @@ class Task:
 
 
 class Runner:
-    """The query threads of one process. `recycle` is called once when the process must be replaced."""
+    """The query threads of one process. `recycle(grace)` is called once when the process must be replaced: it
+    stops taking connections, and exits when the requests in flight are answered, or after `grace` seconds."""
 
-    def __init__(self, memory_share: int = 0, recycle: Callable[[str], None] | None = None):
+    def __init__(self, memory_share: int = 0, recycle: Callable[[float], None] | None = None):
         self.memory_share = memory_share  # bytes of resident memory this process may use; 0: no cap
         self.on_recycle = recycle
         self.recycling: str | None = None  # why, once the process is being replaced
@@ -94,9 +100,6 @@ class Runner:
     def _admit(self, task: Task) -> None:
         now = time.monotonic()
         with self._lock:
-            if self.recycling:
-                raise Recycling("this server process is being replaced; send the query again",
-                                {"Retry-After": "1"})
             slow = Counter(t.client for t in self._tasks if t.slow(now))
             share = min(SLOW_PER_CLIENT, max(1, SLOW_PER_PROCESS // max(1, len(slow | {task.client: 1}))))
             if slow[task.client] >= share or (sum(slow.values()) >= SLOW_PER_PROCESS and slow[task.client]):
@@ -136,7 +139,7 @@ class Runner:
             with self._lock:
                 self._idle += 1
 
-    def recycle(self, reason: str, stopped: type[EndpointError] = Recycling) -> None:
+    def recycle(self, reason: str, stopped: type[EndpointError] = Recycling, grace: float = 3.0) -> None:
         """Replace this process: stop taking queries, answer the slow ones 503 at once, let the rest finish."""
         with self._lock:
             if self.recycling or self.on_recycle is None:
@@ -149,7 +152,7 @@ class Runner:
             return
         log.warning("%s: replacing server process %d", reason, os.getpid())
         threading.Thread(target=self._stop_slow, args=(reason, stopped), name="recycle", daemon=True).start()
-        self.on_recycle(reason)
+        self.on_recycle(grace)
 
     def _stop_slow(self, reason: str, stopped: type[EndpointError]) -> None:
         """Until the process exits: every query that is or becomes slow is answered 503."""
@@ -163,18 +166,21 @@ class Runner:
             time.sleep(TICK)
 
     def _watch_memory(self) -> None:
+        trigger = self.memory_share * MEMORY_TRIGGER
         while not self.recycling:
-            if resident() > self.memory_share:
-                self.recycle(f"this server process used more than its {self.memory_share // 2**20} MiB share "
-                             "of the memory limit", MemoryLimit)
-                # The query that took the memory is among the slow ones; answer them all now.
+            if resident() > trigger:
+                share = self.memory_share // 2**20
+                # Every query still running is answered now: the one that took the memory is among them,
+                # and the process must stop before what it allocates meanwhile passes the share.
                 with self._lock:
                     for task in self._tasks:
                         task.stopped = task.stopped or MemoryLimit(
-                            f"the server process passed its {self.memory_share // 2**20} MiB share of the memory "
-                            "limit while this query ran; it was stopped", {"Retry-After": RETRY_AFTER})
+                            f"the server process passed its {share} MiB share of the memory limit while this "
+                            "query ran; it was stopped", {"Retry-After": RETRY_AFTER})
+                self.recycle(f"this server process passed its {share} MiB share of the memory limit", MemoryLimit,
+                             grace=MEMORY_GRACE)
                 return
-            time.sleep(TICK)
+            time.sleep(MEMORY_TICK if self._tasks else TICK)
 
     def report(self) -> dict:
         now = time.monotonic()

@@ -20,7 +20,7 @@ import ctypes
 import logging
 import multiprocessing
 import os
-import select
+import queue
 import signal
 import socket
 import sys
@@ -43,7 +43,6 @@ START_TIMEOUT = 300.0  # seconds for a process to open the store (an in-memory c
 PR_SET_PDEATHSIG = 1
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000  # <sched.h>
 RECYCLED = 3  # the exit code of a recycled process that had to be stopped before granian's graceful stop ended
-HARD_EXIT = 3.0  # seconds a recycled process is given to answer what it has, before it exits anyway
 LOG_CONFIG = {
     "formatters": {"generic": {"()": "logging.Formatter", "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
                    "access": {"()": "logging.Formatter", "fmt": "%(message)s"}},
@@ -70,7 +69,7 @@ def serve(config: Config, settings: Settings) -> int:
     server = Server(
         "server", address=settings.host, port=settings.port, interface=Interfaces.WSGI,
         workers=settings.processes, blocking_threads=settings.threads, backpressure=settings.threads * 8,
-        respawn_failed_workers=True, workers_kill_timeout=int(HARD_EXIT) + 2,
+        respawn_failed_workers=True, workers_kill_timeout=5,
         http="1", http1_settings=http1(config), log_dictconfig=LOG_CONFIG, log_access=False,
     )
     server.reports = reports
@@ -121,10 +120,11 @@ def isolate_network() -> bool:
     return any(unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
 
 
-def _recycle(reason: str) -> None:
-    """Stop taking connections and exit once the requests in flight are answered (granian's graceful stop)."""
+def _recycle(grace: float) -> None:
+    """Stop taking connections and exit once the requests in flight are answered (granian's graceful stop),
+    or after `grace` seconds."""
     os.kill(os.getpid(), signal.SIGTERM)
-    timer = threading.Timer(HARD_EXIT, os._exit, args=(RECYCLED,))
+    timer = threading.Timer(grace, os._exit, args=(RECYCLED,))
     timer.daemon = True
     timer.start()
 
@@ -148,6 +148,8 @@ class Server(MPServer):
             self._sso = None
 
     def _spawn_workers(self, spawn_target, target_loader):
+        self._reports: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        threading.Thread(target=self._read_reports, name="reports", daemon=True).start()
         super()._spawn_workers(spawn_target, target_loader)
         error = self._wait_ready(len(self.wrks))
         if error:
@@ -156,6 +158,8 @@ class Server(MPServer):
             self.interrupt_signal = True
             self.main_loop_interrupt.set()
             return
+        self._started = True
+        threading.Thread(target=self._watch_workers, name="watch-workers", daemon=True).start()
         host = f"[{self.bind_addr}]" if ":" in self.bind_addr else self.bind_addr
         print(f"Serving on http://{host}:{self.bind_port}/", flush=True)
 
@@ -165,25 +169,45 @@ class Server(MPServer):
         super()._respawn_workers(workers, spawn_target, target_loader, delay)
         for idx in recycled:
             self.respawned_wrks.pop(idx, None)  # not a crash loop: see the module's docstring
-        error = self._wait_ready(len(workers))
-        if error:
-            log.error("a replacement server process could not start: %s", error)
+
+    def _watch_workers(self) -> None:
+        """Make sure a dead process is replaced. granian's main loop can miss one when two die at once (its
+        list of dead processes and its wake-up event are cleared without a lock): look twice a second, and
+        wake it for a process that has been dead since the last look."""
+        dead_before: set[int] = set()
+        while not self.interrupt_signal:
+            time.sleep(0.5)
+            dead = {id(w) for w in list(self.wrks) if not w.is_alive() and not w.interrupt_by_parent}
+            for worker in list(self.wrks):
+                if id(worker) in dead & dead_before and worker.idx not in self.interrupt_children:
+                    log.warning("server process %d exited unnoticed; replacing it", worker.idx + 1)
+                    self.interrupt_children.append(worker.idx)
+            if self.interrupt_children:
+                self.main_loop_interrupt.set()
+            dead_before = dead
+
+    def _read_reports(self) -> None:
+        """Every process's report; after the start, a replacement's failure is logged (it then exits, and is
+        replaced again, or the server stops for a crash loop)."""
+        with os.fdopen(os.dup(self.reports), "rb", buffering=0) as pipe:
+            for line in iter(pipe.readline, b""):
+                if getattr(self, "_started", False):
+                    if line[:1] == FAILED:
+                        log.error("a server process could not start: %s", line[1:].decode("utf-8", "replace").strip())
+                else:
+                    self._reports.put(line)
 
     def _wait_ready(self, count: int) -> str | None:
         """Wait for `count` processes to report; the first error, or None when all are ready."""
         deadline = time.monotonic() + START_TIMEOUT
-        buffer = b""
-        while buffer.count(b"\n") < count and time.monotonic() < deadline:
-            if select.select([self.reports], [], [], 0.5)[0]:
-                buffer += os.read(self.reports, 65536)
-            if not any(w.is_alive() for w in self.wrks) and buffer.count(b"\n") < count:
-                break
-        for line in buffer.splitlines():
+        for _ in range(count):
+            try:
+                line = self._reports.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return f"no server process started within {START_TIMEOUT:g} s"
             if line[:1] == FAILED:
-                return line[1:].decode("utf-8", "replace")
-        return None if buffer.count(b"\n") >= count else f"no server process started within {START_TIMEOUT:g} s"
-
-
+                return line[1:].decode("utf-8", "replace").strip()
+        return None
 
 class InThread:
     """granian's WSGI worker on a thread of this process, for tests: the same HTTP layer, without processes

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
 import signal
 import socket
 import subprocess
@@ -57,51 +56,45 @@ def serve(app) -> Server:
 
 
 class Process:
-    """`python -m server ARGS` as an operator runs it; its output is collected while we wait, for failure messages."""
+    """`python -m server ARGS` as an operator runs it. Its output is read all along (a server that logs into a
+    full pipe would block), and kept for failure messages."""
 
     def __init__(self, *args: str):
         self.popen = subprocess.Popen([sys.executable, "-m", "server", *args], cwd=ROOT,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.output = {"stdout": b"", "stderr": b""}
-        self.selector = selectors.DefaultSelector()
-        self.selector.register(self.popen.stdout, selectors.EVENT_READ, "stdout")
-        self.selector.register(self.popen.stderr, selectors.EVENT_READ, "stderr")
+        self.readers = [threading.Thread(target=self._drain, args=(name, pipe), daemon=True)
+                        for name, pipe in (("stdout", self.popen.stdout), ("stderr", self.popen.stderr))]
+        for reader in self.readers:
+            reader.start()
 
-    def read(self, seconds: float) -> None:
-        """Collect whatever output arrives within `seconds` (returns as soon as there is some)."""
-        for key, _ in self.selector.select(seconds):
-            chunk = os.read(key.fileobj.fileno(), 65536)
-            if chunk:
-                self.output[key.data] += chunk
-            else:
-                self.selector.unregister(key.fileobj)
+    def _drain(self, name: str, pipe) -> None:
+        while chunk := os.read(pipe.fileno(), 65536):
+            self.output[name] += chunk
 
     def url(self, seconds: float) -> str:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and self.popen.poll() is None:
+        def printed() -> str | None:
             for line in self.output["stdout"].decode(errors="replace").splitlines():
                 if line.startswith("Serving on http://"):
                     return line.split()[-1]
-            self.read(deadline - time.monotonic())
-        raise AssertionError(f"no URL printed within {seconds} s. {self}")
+            if self.popen.poll() is not None:
+                raise AssertionError(f"the server stopped. {self}")
+            return None
+        return wait_for(printed, seconds, lambda: f"no URL printed. {self}")
 
     def stop(self, seconds: float = 20) -> int:
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + seconds
-        while self.selector.get_map() and time.monotonic() < deadline:  # until both pipes reach EOF
-            self.read(deadline - time.monotonic())
-        self.close()
         try:
-            return self.popen.wait(max(1.0, deadline - time.monotonic()))
+            code = self.popen.wait(seconds)
         except subprocess.TimeoutExpired:
             self.popen.kill()
             raise
-
-    def close(self) -> None:
-        self.selector.close()
+        for reader in self.readers:  # until both pipes reach EOF: every process that held them is gone
+            reader.join(seconds)
         self.popen.stdout.close()
         self.popen.stderr.close()
+        return code
 
     def __str__(self) -> str:
         return (f"exit code {self.popen.poll()}\nstdout:\n{self.output['stdout'].decode(errors='replace')}"
