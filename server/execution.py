@@ -134,10 +134,10 @@ class Runner:
             except Exception:
                 log.exception("a query failed")
                 task.error = InternalError("the query engine failed; the error has been logged")
+            with self._lock:  # idle before the request is woken, so that its next query finds this thread
+                self._idle += 1
             task.done.set()
             task = None  # type: ignore[assignment]  # not kept alive while idle
-            with self._lock:
-                self._idle += 1
 
     def recycle(self, reason: str, stopped: type[EndpointError] = Recycling, grace: float = 3.0) -> None:
         """Replace this process: stop taking queries, answer the slow ones 503 at once, let the rest finish."""

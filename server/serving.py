@@ -236,6 +236,9 @@ def listen(host: str, port: int, backlog: int) -> socket.socket:
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Inherited by every accepted connection: without it, an answer written in two parts waits for the
+    # client's delayed ACK (40 ms on Linux), as granian's own listener avoids.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(address)
     sock.listen(backlog)
     return sock
