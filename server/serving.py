@@ -1,16 +1,20 @@
-"""`python -m server` under granian: one process per core on one listening socket, each answering queries in-process.
+"""`python -m server` under granian: one process per core on one port, each answering queries in-process.
 
 granian (https://github.com/emmett-framework/granian) runs the Flask app in N worker processes and
-starts a new one when one exits. On top of it, three things of ours:
-- one socket for all processes (granian's own choice on Linux is a SO_REUSEPORT socket per process,
-  which loses the connections queued at a process that stops): bound once, so port 0 is resolved once
-  and the URL printed is the one every process serves;
+starts a new one when one exits. On top of it, four things of ours (besides `InThread`, for tests):
+- the listening sockets, one per process on one port with SO_REUSEPORT as granian makes them, are made
+  by the main process instead: port 0 is resolved once and the URL printed is the one every process
+  serves; a replacement takes over its predecessor's socket with the connections queued on it (granian's
+  own would be closed with the process, and those connections reset); and a process that leaves the
+  network (below) still takes connections. (One socket shared by all processes was tried: the process
+  that accepts first takes every connection of a burst, so that one core served while the other idled.)
 - the URL is printed when every process has opened the store (each reports over a pipe), or the error
   that stopped the first one that could not;
 - a process replaced on purpose (server.execution recycles it: a runaway query, or its memory share
   passed) is respawned at once, however often; granian would take two exits of the same process within
   5.5 s for a crash loop and stop the server. A process that crashes (a signal, an error) twice within
-  5.5 s still is one.
+  5.5 s still is one;
+- granian's main loop can miss a process that died at the same time as another: `_watch_workers`.
 Each process dies with the main one (PR_SET_PDEATHSIG), so no process outlives the server; unless SERVICE
 may call somewhere (or the backend is remote), each also leaves the network (`isolate_network`).
 """
@@ -134,18 +138,22 @@ class Server(MPServer):
     failed = False
 
     def _init_shared_socket(self):
-        # One socket for every process, as granian does off Linux (see the module's docstring).
-        self._sso = listen(self.bind_addr, self.bind_port, self.backlog)
-        self._sso.set_inheritable(True)
-        self.bind_port = self._sso.getsockname()[1]
-        self._sfd = self._sso.fileno()
-        self._shd = SocketHolder(os.dup(self._sfd), False, self.backlog)  # it closes its fd
-        self._ssp = None
+        # One listening socket per process slot, all on one port (SO_REUSEPORT: the kernel spreads new
+        # connections over them), made here: port 0 is resolved once, and a replacement takes over its
+        # slot's socket with the connections queued on it.
+        first = listen(self.bind_addr, self.bind_port, self.backlog, reuse_port=True)
+        self.bind_port = first.getsockname()[1]
+        self._listeners = [first] + [listen(self.bind_addr, self.bind_port, self.backlog, reuse_port=True)
+                                     for _ in range(self.workers - 1)]
+        self._ssp = self._sso = None
+
+    def _spawn_worker(self, idx, target, callback_loader):
+        self._shd = SocketHolder(os.dup(self._listeners[idx].fileno()), False, self.backlog)  # it closes its fd
+        return super()._spawn_worker(idx, target, callback_loader)
 
     def _drop_shared_socket(self):
-        if self._sso is not None:
-            self._sso.close()
-            self._sso = None
+        for sock in self._listeners:
+            sock.close()
 
     def _spawn_workers(self, spawn_target, target_loader):
         self._reports: queue.SimpleQueue[bytes] = queue.SimpleQueue()
@@ -231,11 +239,14 @@ class InThread:
         self.socket.close()
 
 
-def listen(host: str, port: int, backlog: int) -> socket.socket:
-    """A listening TCP socket; not SO_REUSEPORT (granian's choice), so that a port in use is an error."""
+def listen(host: str, port: int, backlog: int, reuse_port: bool = False) -> socket.socket:
+    """A listening TCP socket. With `reuse_port`, others of ours may listen on the same port; a port another
+    program uses is still an error (SO_REUSEPORT needs every socket on the port to ask for it)."""
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     # Inherited by every accepted connection: without it, an answer written in two parts waits for the
     # client's delayed ACK (40 ms on Linux), as granian's own listener avoids.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
