@@ -152,6 +152,10 @@ class EmbeddedBackend:
         except SyntaxError as error:
             raise QuerySyntaxError("the query is not valid SPARQL 1.1: "
                                    + (_undeclared_prefix(str(error), text) or str(error))) from None
+        except RuntimeError as error:
+            if "is not supported" not in str(error):
+                raise
+            raise QuerySyntaxError(f"the query calls a function this endpoint does not have: {error}") from None
         except OSError as error:
             if job.federated:  # pyoxigraph reports SERVICE failures as OSError, without an errno
                 raise UpstreamError(f"a SERVICE endpoint failed: {error}") from None
