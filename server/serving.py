@@ -155,6 +155,12 @@ class Server(MPServer):
         for sock in self._listeners:
             sock.close()
 
+    def signal_handler_interrupt(self, *args, **kwargs):
+        # granian sets its wake-up event from the signal handler, in the main thread, which may hold that
+        # event's lock right then (waking from its wait): a deadlock, seen on SIGTERM. Set it from a thread.
+        self.interrupt_signal = True
+        threading.Thread(target=self.main_loop_interrupt.set, daemon=True).start()
+
     def _spawn_workers(self, spawn_target, target_loader):
         self._reports: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         threading.Thread(target=self._read_reports, name="reports", daemon=True).start()
