@@ -59,7 +59,7 @@ class Served:
     def __init__(self, build: Path, storage: str):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "--port", "0", "--build-dir", str(build), "--processes", "1",
-             "--workers", "1", "--storage", storage, "--time-limit", "600", "--row-limit", "0"],
+             "--storage", storage, "--time-limit", "600", "--row-limit", "0"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         started = time.perf_counter()
         line = self.process.stdout.readline()  # "Serving on URL" once the workers hold the store

@@ -6,9 +6,11 @@ import time
 
 from flask import Flask, Response, g, request
 
-from server import cors, errors, health
+from server import cors, errors, headers, health
 from server.backends import Backend
 from server.config import Config
+from server.execution import Runner
+from server.identity import Identity
 from server.library import api as queries_api
 from server.pages import browse as pages_browse
 from server.pages import editor as pages_editor
@@ -20,34 +22,38 @@ from server.sparql import endpoint as sparql
 from server.sparql import graphstore, void
 
 
-def create_app(config: Config | None = None, backend: Backend | None = None) -> Flask:
-    """The WSGI app. Without `backend`, it starts the one `config` names (and owns it: see `close`)."""
+def create_app(config: Config | None = None, backend: Backend | None = None, runner: Runner | None = None) -> Flask:
+    """The WSGI app. Without `backend`, it opens the one `config` names; its queries run on `runner`'s threads
+    (server.serving hands one that recycles the process; by default, one that cannot)."""
     config = config or Config()
     app = Flask(__name__)
     app.config["SERVER"] = config
     app.config["MAX_CONTENT_LENGTH"] = None  # server.sparql.protocol reads and limits bodies itself
     app.json.sort_keys = False
-    app.extensions["backend"] = backend or open_backend(config)
+    app.extensions["backend"] = backend or open_backend(config, runner)
     errors.register(app)
     cors.init_app(app, config.cors_origin)
+    headers.init_app(app)
     _access_log(app)
     for module in (sparql, graphstore, void, health, ld, pages_home, pages_browse, search, pages_editor, pages_service,
                    queries_api):
         app.register_blueprint(module.blueprint)
+    app.wsgi_app = Identity(app.wsgi_app, config.public_url, config.trusted_hosts)
     return app
 
 
-def open_backend(config: Config) -> Backend:
+def open_backend(config: Config, runner: Runner | None = None, functions=None) -> Backend:
+    """The backend `config` names. `functions`: SPARQL extension functions for the embedded one (IRI -> callable)."""
     if config.remote:
         from server.backends.remote import RemoteBackend
         return RemoteBackend(config.remote, config.release, row_limit=config.row_limit)
     from server.backends.embedded import EmbeddedBackend
-    return EmbeddedBackend(config.store, config.workers, config.worker_memory_mb * 2**20,
-                           isolate_network=not config.service_allow_list, storage=config.storage)
+    return EmbeddedBackend(config.store, config.storage, functions,
+                           runner or Runner(memory_share=config.memory_share))
 
 
 def close(app: Flask) -> None:
-    """Stop the app's backend (its worker processes)."""
+    """Release the app's backend."""
     app.extensions["backend"].close()
 
 

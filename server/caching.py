@@ -9,7 +9,7 @@ give an equivalent answer, not one promised byte for byte (row order without ORD
 A backend whose data may change under it (remote) says so (`immutable` false) and gets no ETag.
 
 For the same reason the server keeps recent small answers by their ETag (`Answers`, a bounded LRU):
-a client that repeats a query without a validator is answered without a query worker, unless it sends
+a client that repeats a query without a validator is answered without running it, unless it sends
 `Cache-Control: no-cache` (RFC 9111 §5.2.1.4), which makes the query run again (a benchmark's way to
 time the engine, or a client's way to be sure).
 """

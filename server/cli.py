@@ -1,31 +1,25 @@
-"""Command line of the server: `python -m server [--host H] [--port P] ...` serves the loader's store with waitress.
+"""Command line of the server: `python -m server [--host H] [--port P] ...` serves the loader's store with granian.
 
-Waitress, not gunicorn: it is meant to face the internet directly (it buffers whole requests and
-responses, so a slow client ties up no application thread, where gunicorn's sync and gthread workers
-want a buffering proxy in front), and it serves a socket it is handed. With --processes N (default:
-one per CPU) server.processes runs N waitress processes on one socket, each with its own query workers.
+granian, a Rust HTTP server, runs the Flask app in one process per core on one socket (server.serving);
+each process answers queries on its own threads (server.execution), and is replaced when a query passes
+the time limit or the process passes its share of the memory limit.
 Exit codes: 0 stopped cleanly, 2 bad usage or no store to serve.
 """
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import signal
-import socket
 import sys
 from pathlib import Path
 
-import waitress
-from flask import Flask
-from waitress.server import BaseWSGIServer
-
-from server import processes
-from server.app import close, create_app
 from server.config import Config
-from server.errors import EndpointError
+from server.serving import Settings, serve
 
 EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def machine_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -40,28 +34,29 @@ def parser() -> argparse.ArgumentParser:
                         "repeat for read replicas of the same release")
     p.add_argument("--release", metavar="BUILD_ID",
                    help="with --remote: the release (build id) the endpoints must hold (default: the first one's)")
-    p.add_argument("--workers", type=int, default=defaults.workers,
-                   help="query worker processes per server process (default: 2)")
     p.add_argument("--storage", choices=("memory", "disk"), default=defaults.storage,
-                   help="where each query worker keeps the store: a copy in memory (faster; ~400 bytes per triple) "
-                        "or the on-disk store read-only (default: memory)")
+                   help="where each server process keeps the store: a copy in memory (faster; ~400 bytes per "
+                        "triple) or the on-disk store read-only (default: memory)")
     p.add_argument("--processes", type=int, default=min(4, os.cpu_count() or 1),
-                   help="server processes sharing the port, each with its own query workers "
-                        "(default: one per CPU, at most 4)")
-    p.add_argument("--threads", type=int, default=16, help="HTTP threads per process (default: 16)")
-    p.add_argument("--inherit", help=argparse.SUPPRESS)  # FD,FD: a copy started by server.processes
+                   help="server processes sharing the port (default: one per CPU, at most 4)")
+    p.add_argument("--threads", type=int, default=32,
+                   help="request threads per process, each waiting for its query (which runs on a thread of its "
+                        "own) or answering a page (default: 32)")
     p.add_argument("--time-limit", type=float, default=defaults.time_limit,
                    help="seconds a query may run (default: 30)")
     p.add_argument("--row-limit", type=int, default=defaults.row_limit,
                    help="results per answer, 0 for no cap (default: 100000)")
+    p.add_argument("--memory-limit", type=int, metavar="MB", default=machine_memory() // 2 // 2**20,
+                   help="resident memory of the whole server in MiB, shared by its processes; a process past its "
+                        "share is replaced, 0 for no limit (default: half the machine's memory)")
     p.add_argument("--max-request-bytes", type=int, default=defaults.max_request_bytes,
                    help="largest POST body or GET query string (default: 262144)")
     p.add_argument("--allow-service", action="append", default=[], metavar="IRI",
                    help="an endpoint SERVICE may call (repeatable; default: none)")
-    p.add_argument("--worker-memory-mb", type=int, default=defaults.worker_memory_mb,
-                   help="memory a query worker may allocate, 0 for no limit (default: 2048)")
     p.add_argument("--cors-origin", default=defaults.cors_origin, help="Access-Control-Allow-Origin (default: *)")
-    p.add_argument("--public-url", help="the URL clients reach the server at, if behind a proxy")
+    p.add_argument("--public-url", help="the URL clients reach the server at (behind a proxy); links in answers use it")
+    p.add_argument("--trusted-host", action="append", default=[], metavar="HOST[:PORT]",
+                   help="a Host header to build links from, besides the address listened on (repeatable)")
     return p
 
 
@@ -74,70 +69,27 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if min(args.workers, args.threads, args.processes) < 1 or args.time_limit <= 0 or args.row_limit < 0:
-        print("python -m server: --workers, --threads and --processes must be at least 1, --time-limit positive, "
-              "--row-limit 0 or more", file=sys.stderr)
+    if min(args.threads, args.processes) < 1 or args.time_limit <= 0 or args.row_limit < 0 or args.memory_limit < 0:
+        print("python -m server: --threads and --processes must be at least 1, --time-limit positive, "
+              "--row-limit and --memory-limit 0 or more", file=sys.stderr)
         return EXIT_USAGE
-    if args.processes > 1 and not args.inherit:
-        try:
-            sock = processes.listen(args.host, args.port)
-        except OSError as error:
-            print(f"python -m server: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
-            return EXIT_USAGE
-        return processes.supervise(argv, sock, args.processes)
     config = Config(
         build_dir=args.build_dir, remote=tuple(args.remote) if args.remote else None, release=args.release,
-        workers=args.workers, storage=args.storage,
-        time_limit=args.time_limit,
-        row_limit=args.row_limit, max_request_bytes=args.max_request_bytes,
-        service_allow_list=tuple(args.allow_service), worker_memory_mb=args.worker_memory_mb,
-        cors_origin=args.cors_origin, public_url=args.public_url,
+        storage=args.storage,
+        time_limit=args.time_limit, row_limit=args.row_limit, max_request_bytes=args.max_request_bytes,
+        service_allow_list=tuple(args.allow_service), memory_limit=args.memory_limit * 2**20,
+        processes=args.processes, cors_origin=args.cors_origin, public_url=args.public_url,
+        trusted_hosts=tuple(args.trusted_host),
     )
-    inherited, ready = (int(fd) for fd in args.inherit.split(",")) if args.inherit else (None, None)
-    try:
-        app = create_app(config)
-    except (OSError, RuntimeError, ValueError, EndpointError) as error:
-        if ready is not None:
-            processes.report_ready(ready, str(error))
-        else:
+    if not config.remote:
+        from server.backends.embedded import check
+        try:
+            check(config.store, config.storage)
+        except FileNotFoundError as error:
             print(f"python -m server: {error}", file=sys.stderr)
-        return EXIT_USAGE
+            return EXIT_USAGE
     try:
-        sockets = [socket.socket(fileno=inherited)] if inherited is not None else None
-        server = wsgi_server(app, args.host, args.port, args.threads, sockets)
+        return serve(config, Settings(args.host, args.port, args.processes, args.threads))
     except OSError as error:
-        close(app)
         print(f"python -m server: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if ready is not None:
-        processes.report_ready(ready)
-    else:
-        host = f"[{server.effective_host}]" if ":" in str(server.effective_host) else server.effective_host
-        print(f"Serving on http://{host}:{server.effective_port}/", flush=True)
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.run()
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        server.close()
-        close(app)
-    return EXIT_OK
-
-
-def wsgi_server(app: Flask, host: str, port: int, threads: int,
-                sockets: list[socket.socket] | None = None) -> BaseWSGIServer:
-    """The waitress server `python -m server` runs (the tests run the same one in a thread)."""
-    config: Config = app.config["SERVER"]
-    listen = {"sockets": sockets} if sockets else {"host": host, "port": port}
-    return waitress.create_server(
-        app, threads=threads, ident="ungass-kg", **listen,
-        # Above the app's own limits, so that the app answers with its own message (413/414).
-        max_request_body_size=2 * config.max_request_bytes + 65536,
-        max_request_header_size=2 * config.max_request_bytes + 65536,
-    )
-
-
-def _stop(signum, frame) -> None:
-    raise SystemExit(0)

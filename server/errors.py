@@ -63,12 +63,20 @@ class QueryTimeout(EndpointError):
     """The query ran past the time limit and was stopped."""
 
 
+class QueryTooDeep(EndpointError):
+    """Brackets nested deeper than the engine is given stack for (server.sparql.nesting)."""
+
+
 class Busy(EndpointError):
-    """Every query worker stayed busy for the whole wait; the query never started."""
+    """The client already has its share of slow queries running, or every query thread is busy: not started."""
 
 
-class WorkerLost(EndpointError):
-    """The process running the query died (most often: the memory limit)."""
+class MemoryLimit(EndpointError):
+    """The server process passed its share of the memory limit while the query ran (server.execution)."""
+
+
+class Recycling(EndpointError):
+    """The server process is being replaced (a runaway query in it); the query was not run to the end."""
 
 
 class UpstreamError(EndpointError):
@@ -80,13 +88,14 @@ class UpstreamTimeout(EndpointError):
 
 
 class InternalError(EndpointError):
-    """A bug, reported by a query worker with its traceback (logged here, not sent)."""
+    """A bug of the engine or the server (logged here with its traceback, not sent)."""
 
 
 # The one mapping. 503 for our own time limit: the endpoint itself refuses to spend more time on the
 # query (Fuseki does the same); 504 only where we are a gateway that waited for a remote endpoint.
 STATUS: dict[type[EndpointError], int] = {
     BadParameter: 400,
+    QueryTooDeep: 400,
     QuerySyntaxError: 400,
     InvalidEncoding: 400,
     UpdateRefused: 403,
@@ -100,7 +109,8 @@ STATUS: dict[type[EndpointError], int] = {
     UpstreamError: 502,
     QueryTimeout: 503,
     Busy: 503,
-    WorkerLost: 503,
+    MemoryLimit: 503,
+    Recycling: 503,
     UpstreamTimeout: 504,
 }
 

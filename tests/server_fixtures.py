@@ -1,8 +1,10 @@
-"""Fixtures of the server tests: real servers on 127.0.0.1, port 0, in threads, over the loader's real build.
+"""Fixtures of the server tests: real servers on 127.0.0.1, port 0, over the loader's real build.
 
 `build_dir` (tests/conftest.py) runs `python -m loader --build-dir DIR build` on the real data once per
-session. Servers are waitress, as `python -m server` runs them, started in a thread per configuration
-and shared by the session; `start_server(**settings)` starts (or reuses) one with other settings.
+session. Most tests talk to the app served by granian on a thread of the test process (server.serving.InThread),
+one per configuration, shared by the session; `start_server(**settings)`
+starts (or reuses) one with other settings. What only granian does (processes, recycling, the time and
+memory limits) is tested on real `python -m server` subprocesses: `ServerProcess`, `server_process`.
 UNGASS_SERVER_BUILD=DIR serves an existing build folder instead, for quick reruns while working on
 the server; without it, the tests always use a fresh build of the real data.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -21,13 +24,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from waitress import wasyncore
-from waitress.server import BaseWSGIServer
 
 from server.app import close, create_app
 from server.backends.remote import RemoteBackend
-from server.cli import wsgi_server
 from server.config import Config
+from server.serving import InThread
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -36,34 +39,78 @@ class Server:
 
     url: str
     app: object
-    wsgi: BaseWSGIServer
-    thread: threading.Thread
-    stopping: threading.Event
+    http: InThread
 
     @property
     def sparql(self) -> str:
         return self.url + "sparql"
 
     def stop(self) -> None:
-        self.stopping.set()
-        self.wsgi.pull_trigger()  # wake the loop, which then closes everything from its own thread
-        self.thread.join(30)
+        self.http.stop()
         close(self.app)
 
 
 def serve(app) -> Server:
-    wsgi = wsgi_server(app, "127.0.0.1", 0, threads=16)
-    stopping = threading.Event()
+    http = InThread(app)
+    return Server(f"http://127.0.0.1:{http.port}/", app, http)
 
-    def run() -> None:
-        while not stopping.is_set():
-            wasyncore.loop(timeout=1.0, map=wsgi._map, use_poll=True, count=1)
-        wsgi.task_dispatcher.shutdown()
-        wasyncore.close_all(wsgi._map)
 
-    thread = threading.Thread(target=run, name=f"waitress-{wsgi.effective_port}", daemon=True)
-    thread.start()
-    return Server(f"http://127.0.0.1:{wsgi.effective_port}/", app, wsgi, thread, stopping)
+class Process:
+    """`python -m server ARGS` as an operator runs it. Its output is read all along (a server that logs into a
+    full pipe would block), and kept for failure messages."""
+
+    def __init__(self, *args: str):
+        self.popen = subprocess.Popen([sys.executable, "-m", "server", *args], cwd=ROOT,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.output = {"stdout": b"", "stderr": b""}
+        self.readers = [threading.Thread(target=self._drain, args=(name, pipe), daemon=True)
+                        for name, pipe in (("stdout", self.popen.stdout), ("stderr", self.popen.stderr))]
+        for reader in self.readers:
+            reader.start()
+
+    def _drain(self, name: str, pipe) -> None:
+        while chunk := os.read(pipe.fileno(), 65536):
+            self.output[name] += chunk
+
+    def url(self, seconds: float) -> str:
+        def printed() -> str | None:
+            for line in self.output["stdout"].decode(errors="replace").splitlines():
+                if line.startswith("Serving on http://"):
+                    return line.split()[-1]
+            if self.popen.poll() is not None:
+                raise AssertionError(f"the server stopped. {self}")
+            return None
+        return wait_for(printed, seconds, lambda: f"no URL printed. {self}")
+
+    def stop(self, seconds: float = 20) -> int:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+        try:
+            code = self.popen.wait(seconds)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            raise
+        for reader in self.readers:  # until both pipes reach EOF: every process that held them is gone
+            reader.join(seconds)
+        self.popen.stdout.close()
+        self.popen.stderr.close()
+        return code
+
+    def __str__(self) -> str:
+        return (f"exit code {self.popen.poll()}\nstdout:\n{self.output['stdout'].decode(errors='replace')}"
+                f"\nstderr:\n{self.output['stderr'].decode(errors='replace')[-6000:]}")
+
+
+def child_pids(parent: int) -> set[int]:
+    children = Path(f"/proc/{parent}/task/{parent}/children")
+    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+
+def gone(pid: int) -> bool:
+    try:
+        return "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    except FileNotFoundError:
+        return True
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +134,7 @@ def local_store(server_build) -> ox.Store:
 @pytest.fixture(scope="session")
 def start_server(server_build) -> Iterator[Callable[..., Server]]:
     started: dict[tuple, Server] = {}
-    base = Config(build_dir=server_build, workers=3, time_limit=10.0, row_limit=100_000, worker_memory_mb=1024)
+    base = Config(build_dir=server_build, time_limit=10.0, row_limit=100_000)
 
     def start(**settings) -> Server:
         key = tuple(sorted(settings.items()))
@@ -102,14 +149,14 @@ def start_server(server_build) -> Iterator[Callable[..., Server]]:
 
 @pytest.fixture(scope="session")
 def server(start_server) -> Server:
-    """The server as deployed by default: row cap 100 000, time limit 10 s, 3 query workers."""
+    """The server as deployed by default: row cap 100 000, time limit 10 s."""
     return start_server()
 
 
 @pytest.fixture(scope="session")
 def limited_server(start_server) -> Server:
-    """Tight limits: 10 rows, a 2 s time limit, 2 query workers."""
-    return start_server(row_limit=10, time_limit=2.0, workers=2)
+    """Tight limits: 10 rows, a 2 s time limit."""
+    return start_server(row_limit=10, time_limit=2.0)
 
 
 @pytest.fixture(scope="session")

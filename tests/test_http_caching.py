@@ -34,8 +34,8 @@ class CountingBackend:
 
 @pytest.fixture(scope="module")
 def counted(server_build):
-    config = Config(build_dir=server_build, workers=2, time_limit=10.0)
-    backend = CountingBackend(EmbeddedBackend(config.store, config.workers))
+    config = Config(build_dir=server_build, time_limit=10.0)
+    backend = CountingBackend(EmbeddedBackend(config.store))
     running = serve(create_app(config, backend))
     yield running, backend
     running.stop()
@@ -125,7 +125,7 @@ def test_descriptions_are_cached_and_errors_and_posts_are_not(server):
 def test_a_rebuild_with_changed_data_changes_the_etag(server_build, tmp_path):
     build = tmp_path / "build"
     shutil.copytree(server_build, build, symlinks=True)
-    running = serve(create_app(Config(build_dir=build, workers=2, time_limit=10.0)))
+    running = serve(create_app(Config(build_dir=build, time_limit=10.0)))
     try:
         before = requests.get(running.sparql, params={"query": SELECT}, headers=JSON, timeout=30)
         data = tmp_path / "data"
@@ -138,7 +138,7 @@ def test_a_rebuild_with_changed_data_changes_the_etag(server_build, tmp_path):
         run = loader("--data", data, "--build-dir", build, "build")
         assert run.code == 0, run.err
 
-        def revalidated():  # the server looks at the store link once a second, then starts the new build's workers
+        def revalidated():  # the server looks at the store link once a second, then opens the new build
             response = requests.get(running.sparql, params={"query": SELECT},
                                     headers={**JSON, "If-None-Match": before.headers["ETag"]}, timeout=30)
             return response if response.status_code == 200 else None

@@ -758,9 +758,7 @@ def recorded(server):
     backend = Recording(server.app.extensions["backend"])
     recording = serve(create_app(server.app.config["SERVER"], backend))
     yield recording, backend
-    recording.stopping.set()
-    recording.wsgi.pull_trigger()
-    recording.thread.join(30)  # the backend is the default server's: it stops with it
+    recording.http.stop()  # the backend is the default server's: it stops with it
 
 
 @pytest.mark.parametrize("value", INJECTIONS)

@@ -153,9 +153,13 @@ def test_a_chunked_body_over_the_limit_is_413(server):
     assert_error(requests.post(server.sparql, data=body, headers=DIRECT, timeout=30), 413, "PayloadTooLarge")
 
 
-def test_a_query_string_over_the_limit_is_414(server):
-    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (300 * 1024)
-    assert_error(requests.get(server.sparql, params={"query": big}, timeout=30), 414, "send a long query with POST")
+def test_a_query_string_over_the_limit_is_414(server, start_server):
+    small = start_server(max_request_bytes=32 * 1024)
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (40 * 1024)
+    assert_error(requests.get(small.sparql, params={"query": big}, timeout=30), 414, "send a long query with POST")
+    # Past 64 KiB the HTTP server itself (granian) refuses the request line, before the app sees it.
+    huge = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (300 * 1024)
+    assert requests.get(server.sparql, params={"query": huge}, timeout=30).status_code == 414
 
 
 @pytest.mark.parametrize("headers", [{}, {"Content-Type": "text/plain"}, {"Content-Type": "application/json"},

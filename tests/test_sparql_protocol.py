@@ -369,8 +369,8 @@ def test_in_memory_storage_needs_the_release_dump(server_build, tmp_path):
     shutil.copytree((server_build / "store").resolve(), copy, ignore=shutil.ignore_patterns("release"))
     (tmp_path / "build" / "store").symlink_to("stores/copy")
     with pytest.raises(FileNotFoundError, match="release/ungass-kg.nq.*--storage disk"):
-        create_app(Config(build_dir=tmp_path / "build", workers=1))
-    disk = serve(create_app(Config(build_dir=tmp_path / "build", workers=1, storage="disk")))
+        create_app(Config(build_dir=tmp_path / "build"))
+    disk = serve(create_app(Config(build_dir=tmp_path / "build", storage="disk")))
     try:
         assert get(disk, f"ASK {{ <{UNODC}> ?p ?o }}", format="json").json()["boolean"] is True
     finally:
@@ -419,7 +419,7 @@ def test_the_server_follows_the_loader_when_it_swaps_in_a_new_build(server_build
     stores = tmp_path / "build" / "stores"
     shutil.copytree(real, stores / "first")
     (tmp_path / "build" / "store").symlink_to("stores/first")
-    local = serve(create_app(Config(build_dir=tmp_path / "build", workers=1)))
+    local = serve(create_app(Config(build_dir=tmp_path / "build")))
     try:
         health = lambda: requests.get(local.url + "health", timeout=30).json()  # noqa: E731
         assert health()["build_id"] == build_info["build_id"]
@@ -431,7 +431,7 @@ def test_the_server_follows_the_loader_when_it_swaps_in_a_new_build(server_build
         os.replace(tmp_path / "build" / ".store.new", tmp_path / "build" / "store")
 
         wait_for(lambda: health()["build_id"] == "second", 10, lambda: str(health()))
-        assert health()["store"] == str((stores / "second").resolve())
+        assert str(tmp_path) not in json.dumps(health()), "/health shows a path on the host"
         assert get(local, f"ASK {{ <{UNODC}> ?p ?o }}").json()["boolean"] is True
     finally:
         local.stop()

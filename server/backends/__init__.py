@@ -1,6 +1,6 @@
 """The one interface between the HTTP layer and a query engine, so that the same server runs over any engine.
 
-`embedded` runs pyoxigraph over the loader's store in a pool of worker processes; `remote` forwards to
+`embedded` runs pyoxigraph over the loader's store in this process (server.execution's threads); `remote` forwards to
 any SPARQL 1.1 Protocol endpoint (Oxigraph, Fuseki, Virtuoso, QLever...). The HTTP layer has already
 refused updates and unlisted SERVICE targets and negotiated the format when it calls `Backend.query`.
 """
@@ -73,7 +73,7 @@ class Description:
     graphs: dict[str, int | None]  # named graph IRI -> triples
     void: bytes  # the VoID/DCAT graph written by the loader, as N-Triples
     union_default_graph: bool  # the default graph is the union of the named graphs
-    source: str  # the store path or remote URL, for /health
+    source: str  # the build id or remote URL: where the data comes from, never a path on the host
 
 
 class Backend(Protocol):

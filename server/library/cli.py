@@ -115,7 +115,7 @@ def _backend(args):
         from server.backends.remote import RemoteBackend
         return RemoteBackend(args.endpoint)
     from server.backends.embedded import EmbeddedBackend
-    return EmbeddedBackend(args.build_dir / "store", workers=1)
+    return EmbeddedBackend(args.build_dir / "store")
 
 
 def _cell(term, max_width: int) -> str:

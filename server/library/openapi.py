@@ -15,7 +15,7 @@ from server.library.catalog import Library, Query
 ERRORS = {
     "400": "A parameter is missing, unknown, repeated, or not of its type (the message names it)",
     "406": "No offered format fits Accept or format= (the message lists the offered ones)",
-    "503": "The query ran past the time limit, or every query worker stayed busy",
+    "503": "The query ran past the time limit, or the client has its share of slow queries running",
 }
 TEXT_PLAIN = {"text/plain": {"schema": {"type": "string"}}}
 SCHEMAS = {

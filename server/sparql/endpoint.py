@@ -2,7 +2,8 @@
 
 GET without a query answers the service description (server.sparql.description). Every query passes the
 same steps: decode (server.sparql.protocol), scan and refuse updates (server.sparql.query_scan), refuse unlisted
-SERVICE targets (server.sparql.federation), negotiate the format (server.conneg), then run on the backend.
+SERVICE targets (server.sparql.federation), refuse nesting the engine has no stack for
+(server.sparql.nesting), negotiate the format (server.conneg), then run on the backend.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from server import caching, conneg
 from server.backends import Dataset, Limits, QueryJob
 from server.config import Config
 from server.errors import QuerySyntaxError
-from server.sparql import description, federation, protocol, query_scan, syntax
+from server.sparql import description, federation, nesting, protocol, query_scan, syntax
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -26,6 +27,7 @@ def endpoint() -> Response:
         return caching.respond(lambda: description.service_response(operation.formats),
                                "description", description.endpoint_url(), fmt.media_type)
     scan = query_scan.scan(operation.query)
+    nesting.check(operation.query)
     federation.check(scan, config.service_allow_list)
     if scan.form is None:
         # Not a query form: the engine's parser will say where and why (400), whatever Accept says.

@@ -113,6 +113,8 @@ def _form_params(request: Request, max_bytes: int) -> list[tuple[str, str]]:
 
 def parse_form(raw: bytes, where: str) -> list[tuple[str, str]]:
     """application/x-www-form-urlencoded pairs (WHATWG URL §5.1), refusing bytes that are not UTF-8."""
+    if where == "the URL" and not raw.isascii():  # the HTTP server may pass them on (granian does)
+        raise InvalidEncoding("the URL holds raw bytes outside ASCII: percent-encode them (RFC 3986 §2.1)")
     pairs = []
     for part in raw.split(b"&"):
         if part:
