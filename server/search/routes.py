@@ -28,10 +28,9 @@ TYPES = {"html": "text/html", "json": "application/json"}
 
 def index() -> SearchIndex:
     """The index of the build being served (opened once per build)."""
-    backend = current_app.extensions["backend"]
     config: Config = current_app.config["SERVER"]
-    description = backend.describe()
-    folder = Path(description.source) / "search" if not config.remote else Path(config.store) / "search"
+    # The loader's store link names the build being served (the remote mode's too: the build it published).
+    folder = Path(config.store).resolve() / "search"
     kept = current_app.extensions.get("search")
     if kept is None or kept[0] != folder:
         found = open_index(folder)
