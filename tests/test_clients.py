@@ -26,7 +26,7 @@ import rdflib
 import requests
 from rdflib.compare import to_isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
-from SPARQLWrapper import ASK, CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 CLIENTS = Path(__file__).resolve().parent / "clients"
 UNODC = "https://w3id.org/ungass-kg/id/org/unodc"

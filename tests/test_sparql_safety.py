@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 import pytest
 import requests
-from server_fixtures import oracle_rows, oracle_triples, rows, triples, wait_for
+from server_fixtures import oracle_rows, oracle_triples, rows, triples
 
 from server.sparql.query_scan import scan
 
