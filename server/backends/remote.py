@@ -160,8 +160,8 @@ class Replica:
         if connection is None:
             connection = self._connection_class(self._host, self._port, timeout=remaining)
             self._local.connection = connection
-            with self._lock:
-                self._open.add(connection)
+        with self._lock:  # again each time: close() (another thread's take_out) empties the set
+            self._open.add(connection)
         connection.timeout = remaining
         if connection.sock is not None:
             connection.sock.settimeout(remaining)
@@ -195,6 +195,10 @@ class Replica:
                     self._drop()
                     raise ReplicaDown(f"the remote endpoint {self.url} broke off its answer: {error}") from None
                 if not chunk:
+                    if response.length:  # Content-Length not reached: read1 reports a dropped connection so
+                        self._drop()
+                        raise ReplicaDown(f"the remote endpoint {self.url} broke off its answer "
+                                          f"({response.length} bytes missing)")
                     finished = True
                     return
                 yield chunk
