@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -123,7 +124,12 @@ def measure(build: Path, queries: Library, backend: str, rounds: int, data: Path
             try:
                 latency, answer = {}, {}
                 for query in queries:
-                    first, answer[query.name] = served.get(query.name, values[query.name])
+                    try:
+                        first, answer[query.name] = served.get(query.name, values[query.name])
+                    except urllib.error.HTTPError as error:  # an engine's own error (Virtuoso's SQ156): no figure
+                        error.close()
+                        latency[query.name], answer[query.name] = math.nan, 0
+                        continue
                     # A query that takes seconds is timed once: its first run is its figure (a warm-up matters
                     # at milliseconds, not at seconds), so that the 1M step does not take hours.
                     times = [first] if first > SLOW else \
@@ -177,7 +183,7 @@ def _table(table: dict[int, dict], names: list[str], storages: tuple[str, ...], 
         for name in names:
             points = [(n, table[n][storage]["latency_ms"][name]) for n in sizes]
             rows = [(n, table[n][storage]["rows"][name]) for n in sizes]
-            grow = f"{slope(points):10.2f}" if len(sizes) > 1 else ""
+            grow = f"{slope(points):10.2f}" if len(sizes) > 1 and not any(math.isnan(v) for _, v in points) else ""
             grow_rows = f"{slope(rows):10.2f}" if len(sizes) > 1 and all(r > 0 for _, r in rows) else ""
             lines.append(f"{name:26}" + "".join(f"{ms:12.2f}" for _, ms in points) + f"{grow:>10}"
                          + "".join(f"{r:12d}" for _, r in rows) + f"{grow_rows:>10}")
@@ -188,7 +194,8 @@ def _table(table: dict[int, dict], names: list[str], storages: tuple[str, ...], 
             if all(math.isnan(v) for _, v in points):
                 continue
             lines.append(f"{label:26}" + "".join(f"{v:12.1f}" for _, v in points) + grow)
-        worst = max(slope([(n, table[n][storage]["latency_ms"][q]) for n in sizes]) for q in names) \
+        timed = [q for q in names if not any(math.isnan(table[n][storage]["latency_ms"][q]) for n in sizes)]
+        worst = max(slope([(n, table[n][storage]["latency_ms"][q]) for n in sizes]) for q in timed) \
             if len(sizes) > 1 else math.nan
         lines.append(f"largest latency exponent: {worst:.2f}")
         if len(sizes) > 1:
@@ -197,7 +204,7 @@ def _table(table: dict[int, dict], names: list[str], storages: tuple[str, ...], 
                 answer = slope(rows) if all(r > 0 for _, r in rows) else 0.0
                 return slope([(n, table[n][storage]["latency_ms"][q]) for n in sizes]) - answer
             lines.append("latency exponent above the answer's: "
-                         + ", ".join(f"{q} {excess(q):+.2f}" for q in sorted(names, key=excess, reverse=True)[:4]))
+                         + ", ".join(f"{q} {excess(q):+.2f}" for q in sorted(timed, key=excess, reverse=True)[:4]))
     return "\n".join(lines)
 
 

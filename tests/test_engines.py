@@ -251,8 +251,8 @@ def test_virtuoso_answers_as_the_embedded_store(virtuoso, server, local_store, b
 # Read replicas: several endpoints holding the same release.
 
 def test_replicas_share_the_load_and_one_that_dies_is_taken_out_then_back(build_dir, tmp_path, monkeypatch):
-    from server.backends import remote as remote_module
-    monkeypatch.setattr(remote_module, "RETRY", 1.0)
+    from server.backends import replica as replica_module
+    monkeypatch.setattr(replica_module, "RETRY", 1.0)
     first, second = start_oxigraph(tmp_path / "first"), start_oxigraph(tmp_path / "second")
     engines = [first, second]
     try:
