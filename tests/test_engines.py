@@ -201,6 +201,9 @@ def test_oxigraph_serve_answers_as_the_embedded_store(server, local_store, build
         assert publish(engine, build_dir, DATA).code == 0
         served = remote(engine.query_url)
         try:
+            # With the flag, the engine's own dataset is the release, and it is used as it is (faster).
+            replica = requests.get(served.url + "health", timeout=30).json()["replicas"][0]
+            assert replica["dataset"] == ("the engine's own" if union_default_graph else "sent with each query")
             library_answers_match(server, served)
             pages_match(server, served, local_store)
             dataset_is_the_release(server, served, build_dir)

@@ -118,7 +118,7 @@ class RemoteBackend:
         # As the embedded backend plans them: the parameters written in where SPARQL allows, else a VALUES block.
         text = (values.inline(job.text, job.substitutions) or values.bind(job.text, job.substitutions)
                 if job.substitutions else job.text)
-        params = [("query", text)] + self._dataset_of(job)
+        dataset = self._dataset_of(job)  # None: the release's
         tried, last = set(), None
         while True:
             replica = self._pick(tried, deadline, limits)
@@ -126,13 +126,17 @@ class RemoteBackend:
                 raise UpstreamError(last or "no remote endpoint is in service: "
                                     + "; ".join(f"{r.url}: {r.error}" for r in self.replicas))
             tried.add(replica.url)
+            if dataset is not None:
+                params = [("query", text)] + dataset
+            else:
+                params = [("query", text)] + ([] if replica.holds_only_the_release else self._dataset)
             try:
                 return self._run(replica, job, params, deadline, limits)
             except ReplicaDown as error:
                 replica.take_out(str(error))
                 last = str(error)
 
-    def _dataset_of(self, job: QueryJob) -> list[tuple[str, str]]:
+    def _dataset_of(self, job: QueryJob) -> list[tuple[str, str]] | None:
         if job.dataset is not None:
             return ([("default-graph-uri", iri) for iri in job.dataset.default_graphs]
                     + [("named-graph-uri", iri) for iri in job.dataset.named_graphs])
@@ -141,7 +145,7 @@ class RemoteBackend:
             if declared is not None:
                 return declared
             return []  # a FROM this scan cannot resolve: the engine reads it
-        return self._dataset
+        return None
 
     def _pick(self, tried: set[str], deadline: float, limits: Limits) -> Replica | None:
         """The next replica in service (round-robin); one out of service whose retry time has come is
@@ -206,6 +210,7 @@ class RemoteBackend:
         replica.build_id = release.build_id
         if replica.engine_row_limit is None:
             replica.engine_row_limit = self._engine_row_limit(replica, release, deadline)
+        replica.holds_only_the_release = self._holds_only(replica, release, deadline)
         replica.up, replica.error = True, None
 
     def _read_release(self, replica: Replica, deadline: float) -> Release:
@@ -250,6 +255,27 @@ class RemoteBackend:
         response = replica.post([("query", query)] + self._dataset_params(release), XML, deadline, limits)
         _, count, _ = rowcap.xml_solutions(replica.chunks(response, deadline, limits), None, XML)
         return count if count < wanted else None
+
+    def _holds_only(self, replica: Replica, release: Release, deadline: float) -> bool:
+        """Whether the engine's own dataset is the release: its named graphs are the release's, and its
+        default graph is their union (`oxigraph serve --union-default-graph` holding one release). Queries
+        then go without the dataset, which spares the engine a union of every graph in each pattern (at
+        100k triples, 36 graphs, that made `oxigraph serve` 10-60 times slower)."""
+        limits = Limits(max(deadline - time.monotonic(), 0.001), 0)
+
+        def select(query: str, params=()) -> list:
+            body = replica.read_all(replica.post([("query", query), *params], XML, deadline, limits), deadline,
+                                    limits)
+            return list(_results(body, replica.url))
+
+        graphs = {row["g"].value for row in select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+        if graphs != set(release.graphs):
+            return False
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        if select(count)[0]["n"] != select(count, self._dataset_params(release))[0]["n"]:
+            return False
+        outside = "SELECT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } LIMIT 1"
+        return not select(outside)
 
     @staticmethod
     def _dataset_params(release: Release) -> list[tuple[str, str]]:

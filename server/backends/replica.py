@@ -48,6 +48,7 @@ class Replica:
         self.error: str | None = None
         self.build_id: str | None = None
         self.engine_row_limit: int | None = None  # the engine's own cap on results, if it has one
+        self.holds_only_the_release = False  # its own default dataset is the release's: sent none
         self.failures = 0
 
     def take_out(self, error: str) -> None:
@@ -58,7 +59,8 @@ class Replica:
 
     def health(self) -> dict:
         return {"endpoint": self.url, "up": self.up, "build_id": self.build_id, "error": self.error,
-                "failures": self.failures, "engine_row_limit": self.engine_row_limit}
+                "failures": self.failures, "engine_row_limit": self.engine_row_limit,
+                "dataset": "the engine's own" if self.holds_only_the_release else "sent with each query"}
 
     def close(self) -> None:
         with self._lock:
