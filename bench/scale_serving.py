@@ -66,15 +66,18 @@ class Served:
 
     def __init__(self, build: Path, storage: str, remote: str | None = None):
         where = ["--remote", remote] if remote else ["--storage", storage]
+        self.log = tempfile.TemporaryFile()  # the server's stderr, for the message if it does not start
         self.process = subprocess.Popen(
             [sys.executable, "-m", "server", "--port", "0", "--build-dir", str(build), "--processes", "1",
              "--workers", "1", *where, "--time-limit", "600", "--row-limit", "0"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True)
         started = time.perf_counter()
         line = self.process.stdout.readline()  # "Serving on URL" once the workers hold the store
         if not line.startswith("Serving on "):
+            self.log.seek(0)
+            said = self.log.read().decode("utf-8", "replace").strip().splitlines()[-3:]
             self.stop()
-            raise RuntimeError(f"the server did not start on {build} ({storage})")
+            raise RuntimeError(f"the server did not start on {build} ({storage}): {' '.join(said)}")
         self.ready_seconds = time.perf_counter() - started
         self.url = line.split()[-1]
 
@@ -99,6 +102,7 @@ class Served:
         self.process.terminate()
         self.process.wait(30)
         self.process.stdout.close()
+        self.log.close()
 
 
 def _rss(pid: int) -> float:

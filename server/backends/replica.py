@@ -21,6 +21,9 @@ from server.errors import EndpointError, QuerySyntaxError, UpstreamError, Upstre
 log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
+# Virtuoso echoes the dataset in its answer's headers, one X-SPARQL-default-graph / X-SPARQL-named-graph
+# each per graph: a release of a million triples (over 50 graphs) passes http.client's limit of 100.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 10_000)
 RETRY = 5.0  # seconds before a replica taken out of service is checked again
 
 
