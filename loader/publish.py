@@ -10,10 +10,14 @@ Then every graph is read back (GET, §5.2) and its triples counted against the b
 
 Credentials come from the environment, never the command line (where `ps` shows them):
 UNGASS_PUBLISH_USER and UNGASS_PUBLISH_PASSWORD, sent with HTTP Basic or Digest auth, whichever the
-store asks for (Virtuoso's /sparql-graph-crud-auth asks for Digest).
+store asks for (Virtuoso's /sparql-graph-crud-auth asks for Digest). The store's challenge is asked
+for once, with a GET, and every request then carries its answer: a store that refuses a large PUT
+unauthenticated closes the connection before the body is sent (Virtuoso does), so the credentials must
+come with the first try.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import urllib.error
@@ -56,13 +60,38 @@ class GraphStore:
         self.url = url
         environ = os.environ if environ is None else environ
         handlers: list[urllib.request.BaseHandler] = []
-        self.user = environ.get(USER)
+        self.user, self._password = environ.get(USER), environ.get(PASSWORD, "")
+        self._challenge: tuple[str, dict[str, str]] | None = None  # (scheme, parameters), once asked
         if self.user:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, url, self.user, environ.get(PASSWORD, ""))
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
-                         urllib.request.HTTPBasicAuthHandler(passwords)]
+            passwords.add_password(None, url, self.user, self._password)
+            self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
+            handlers += [self._digest, urllib.request.HTTPBasicAuthHandler(passwords)]
         self._opener = urllib.request.build_opener(*handlers)
+
+    def _authorize(self, request: urllib.request.Request) -> None:
+        """Answer the store's challenge up front (asked for once, by a GET without a body)."""
+        if not self.user:
+            return
+        if self._challenge is None:
+            self._challenge = ("", {})
+            probe = urllib.request.Request(self.graph_url(META_GRAPH), headers={"Accept": READ_BACK})
+            try:
+                urllib.request.urlopen(probe, timeout=TIMEOUT).close()
+            except urllib.error.HTTPError as error:
+                scheme, _, rest = (error.headers.get("WWW-Authenticate") or "").partition(" ")
+                params = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(rest)))
+                self._challenge = (scheme.lower(), params) if error.code == 401 else ("", {})
+            except (urllib.error.URLError, OSError):
+                return  # request() reports it
+        scheme, params = self._challenge
+        if scheme == "basic":
+            token = base64.b64encode(f"{self.user}:{self._password}".encode()).decode("ascii")
+            request.add_unredirected_header("Authorization", f"Basic {token}")
+        elif scheme == "digest":
+            answer = self._digest.get_authorization(request, params)
+            if answer:
+                request.add_unredirected_header("Authorization", f"Digest {answer}")
 
     def graph_url(self, graph: str) -> str:
         return f"{self.url}{'&' if '?' in self.url else '?'}graph={quote(graph, safe='')}"
@@ -72,6 +101,7 @@ class GraphStore:
         """(status, body, media type); 404 is an answer, every other error status raises PublishError."""
         request = urllib.request.Request(self.graph_url(graph), data=body, method=method,
                                          headers={"User-Agent": "ungass-kg-loader", **(headers or {})})
+        self._authorize(request)
         try:
             with self._opener.open(request, timeout=TIMEOUT) as response:
                 media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
