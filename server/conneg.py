@@ -124,6 +124,24 @@ def best_offer(accept: str | MIMEAccept, offers) -> Format | None:
     return None if best is None else by_type[best]
 
 
+def choose(where: str, format_param: str | None, accept: str | None, offers: dict[str, str], default: str) -> str:
+    """The name of the offer (name -> media type) a page-like route answers in: `format=` (a name or a media
+    type) first, else the best of Accept, else `default`; NotAcceptable (406) naming what is offered."""
+    if format_param is not None:
+        wanted = format_param.strip().lower()
+        for name, media_type in offers.items():
+            if wanted in (name, media_type):
+                return name
+        raise NotAcceptable(f"format={format_param!r} is not offered for {where}; offered: {', '.join(offers)}")
+    if not accept or not accept.strip():
+        return default
+    best = parse_accept_header(accept, MIMEAccept).best_match(list(offers.values()))
+    if best is None:
+        raise NotAcceptable(f"no format in Accept: {accept} is offered for {where}; offered: "
+                            + ", ".join(f"{media_type} (format={name})" for name, media_type in offers.items()))
+    return next(name for name, media_type in offers.items() if media_type == best)
+
+
 def offered(kind: str) -> str:
     return "offered: " + ", ".join(f"{f.media_type} (format={f.name})" for f in OFFERS[kind])
 

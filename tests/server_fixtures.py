@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -295,3 +296,15 @@ def triples(response) -> set[ox.Triple]:
 
 def oracle_triples(store: ox.Store, query: str) -> set[ox.Triple]:
     return set(store.query(query, use_default_graph_as_union=True))
+
+
+def normalized(results) -> Counter:
+    """Solutions as a multiset, GROUP_CONCAT cells as sets: neither order is defined by SPARQL."""
+    names = [v.value for v in results.variables]
+    return Counter(tuple((n, _cell(row[n])) for n in names) for row in results)
+
+
+def _cell(term) -> tuple[str, ...] | None:
+    if term is None:
+        return None
+    return tuple(sorted(term.value.split(", "))) if ", " in term.value else (str(term),)

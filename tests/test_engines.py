@@ -21,14 +21,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-
 from conftest import DATA
 from engines import ROOT, VIRTUOSO_MAX_ROWS, oxigraph, publish, start_oxigraph, virtuoso  # noqa: F401
+from server_fixtures import normalized, serve, wait_for
+
 from server.app import close, create_app
 from server.backends.remote import RemoteBackend
 from server.config import Config
 from server.library import catalog as query_library
-from server_fixtures import serve, wait_for
 
 META = "https://w3id.org/ungass-kg/graph/meta"
 GRAPH = "https://w3id.org/ungass-kg/graph/"
@@ -145,18 +145,6 @@ def test_the_server_refuses_another_release_and_an_incomplete_one(oxigraph, buil
 
 # Serving from another engine: the same answers.
 
-def normalized(response: requests.Response) -> Counter:
-    """Solutions as a multiset, GROUP_CONCAT cells as sets: SPARQL defines neither order (tests/test_queries.py)."""
-    results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.TSV)
-    names = [v.value for v in results.variables]
-    return Counter(tuple((n, _cell(row[n])) for n in names) for row in results)
-
-
-def _cell(term) -> tuple[str, ...] | None:
-    if term is None:
-        return None
-    return tuple(sorted(term.value.split(", "))) if ", " in term.value else (str(term),)
-
 
 # Virtuoso 7.2 bugs no portable form fixed without making the query much slower on Oxigraph (every form
 # that Virtuoso answers right evaluated the actor's units for every resource: 77 s at 100k triples):
@@ -180,7 +168,7 @@ def library_answers_match(embedded, served, known: dict[str, str] | None = None)
         there = requests.get(f"{served.url}queries/{query.name}", params=params, timeout=60,
                              headers={"Accept": "text/tab-separated-values"})
         assert local.status_code == there.status_code == 200, (query.name, there.text[:500])
-        assert normalized(there) == normalized(local), query.name
+        assert tsv_solutions(there) == tsv_solutions(local), query.name
         assert there.headers["X-Result-Truncated"] == "false", query.name
 
 
@@ -232,7 +220,7 @@ def dataset_is_the_release(embedded, served, build: Path) -> None:
                              headers={"Accept": "text/tab-separated-values"})
         there = requests.get(served.sparql, params={"query": count.format(clause)}, timeout=60,
                              headers={"Accept": "text/tab-separated-values"})
-        assert normalized(there) == normalized(local), clause
+        assert tsv_solutions(there) == tsv_solutions(local), clause
     info = build_info(build)
     health = requests.get(served.url + "health", timeout=30).json()
     assert health["ok"] and health["build_id"] == info["build_id"] and health["triples"] == info["triples"]
@@ -349,3 +337,8 @@ def test_a_kept_alive_connection_is_reused_after_an_answer_of_known_length(virtu
                     assert response.status_code == 200, response.text[:300]
         finally:
             stop(served)
+
+
+def tsv_solutions(response: requests.Response) -> Counter:
+    """A TSV answer's solutions, compared as tests/test_queries.py compares them (server_fixtures.normalized)."""
+    return normalized(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.TSV))

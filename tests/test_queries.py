@@ -14,12 +14,12 @@ import json
 import re
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import requests
+from server_fixtures import normalized
 
 from loader.paragraphs import parse
 from server.backends import values
@@ -230,18 +230,6 @@ CASES = [(q.name, tuple(q.example_values().items())) for q in query_library.load
     ("document-links", (("document", ID + "doc/e-res-2017-20"),)),
     ("search-paragraphs", (("text", "2017/20"),)),
 ]
-
-
-def normalized(results) -> Counter:
-    """Solutions as a multiset, GROUP_CONCAT cells as sets: neither order is defined by SPARQL."""
-    names = [v.value for v in results.variables]
-    return Counter(tuple((n, _cell(row[n])) for n in names) for row in results)
-
-
-def _cell(term) -> tuple[str, ...] | None:
-    if term is None:
-        return None
-    return tuple(sorted(term.value.split(", "))) if ", " in term.value else (str(term),)
 
 
 @pytest.mark.parametrize("name, params", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])

@@ -11,13 +11,11 @@ import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from server import conneg
 from server.backends import QueryJob
 from server.config import Config
-from server.errors import BadParameter, NotAcceptable, UriTooLong
+from server.errors import BadParameter, UriTooLong
 from server.library import catalog as query_library
 from server.library import html as html_pages
 from server.library import openapi
@@ -119,20 +117,7 @@ def _params() -> list[tuple[str, str]]:
 
 
 def _listing_format(format_param: str | None) -> str:
-    if format_param is not None:
-        wanted = format_param.strip().lower()
-        for kind, media_type in LISTING_TYPES.items():
-            if wanted in (kind, media_type):
-                return kind
-        raise NotAcceptable(f"format={format_param!r} is not offered for /queries; offered: json, html")
-    accept = request.headers.get("Accept")
-    if not accept or not accept.strip():
-        return "json"
-    best = parse_accept_header(accept, MIMEAccept).best_match(list(LISTING_TYPES.values()))
-    if best is None:
-        raise NotAcceptable(f"no format in Accept: {accept} is offered for /queries; "
-                            "offered: application/json (format=json), text/html (format=html)")
-    return "json" if best == "application/json" else "html"
+    return conneg.choose("/queries", format_param, request.headers.get("Accept"), LISTING_TYPES, "json")
 
 
 def _text(query: Query) -> Response:

@@ -10,11 +10,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from markupsafe import Markup
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
+from server import conneg
 from server.config import Config
-from server.errors import BadParameter, Busy, EndpointError, NotAcceptable
+from server.errors import BadParameter, Busy, EndpointError
 from server.pages.error import page as error_page
 from server.pages.names import shorten
 from server.pages.terms import Labels, Links
@@ -42,18 +41,7 @@ def index() -> SearchIndex:
 
 
 def _format() -> str:
-    wanted = request.args.get("format")
-    if wanted is not None:
-        if wanted.strip().lower() in TYPES:
-            return wanted.strip().lower()
-        raise NotAcceptable(f"format={wanted!r} is not offered for /search; offered: html, json")
-    accept = request.headers.get("Accept")
-    if not accept or not accept.strip():
-        return "html"
-    best = parse_accept_header(accept, MIMEAccept).best_match(list(TYPES.values()))
-    if best is None:
-        raise NotAcceptable(f"no format in Accept: {accept} is offered for /search; offered: text/html, application/json")
-    return "json" if best == TYPES["json"] else "html"
+    return conneg.choose("/search", request.args.get("format"), request.headers.get("Accept"), TYPES, "html")
 
 
 @blueprint.route("/search", methods=["GET"])
