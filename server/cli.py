@@ -42,6 +42,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=32,
                    help="request threads per process, each waiting for its query (which runs on a thread of its "
                         "own) or answering a page (default: 32)")
+    # Documented until the query workers went away (issue 12): still accepted, so that scripts keep working.
+    p.add_argument("--workers", type=int, help=argparse.SUPPRESS)
     p.add_argument("--time-limit", type=float, default=defaults.time_limit,
                    help="seconds a query may run (default: 30)")
     p.add_argument("--row-limit", type=int, default=defaults.row_limit,
@@ -73,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         print("python -m server: --threads and --processes must be at least 1, --time-limit positive, "
               "--row-limit and --memory-limit 0 or more", file=sys.stderr)
         return EXIT_USAGE
+    if args.workers is not None:
+        print("python -m server: --workers is ignored: there are no query worker processes any more (queries run on "
+              "threads of each server process; --processes sets how many processes serve)", file=sys.stderr)
     config = Config(
         build_dir=args.build_dir, remote=tuple(args.remote) if args.remote else None, release=args.release,
         storage=args.storage,

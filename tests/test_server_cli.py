@@ -30,6 +30,18 @@ def test_python_m_server_serves_the_store_on_the_printed_url(server_build, build
     assert all(gone(pid) for pid in copies), f"server processes outlived the server. {process}"
 
 
+def test_the_old_workers_flag_still_starts_the_server_and_says_it_is_ignored(server_build):
+    """--workers was documented while queries ran in worker processes; scripts that pass it keep working."""
+    process = Process("--port", "0", "--build-dir", str(server_build), "--processes", "1", "--workers", "2")
+    try:
+        url = process.url(60)
+        assert requests.get(url + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).json()["boolean"] is True
+    finally:
+        code = process.stop()
+    assert code == 0, str(process)
+    assert "--workers is ignored" in process.output["stderr"].decode(), str(process)
+
+
 def test_health_tells_nothing_about_the_file_system(server, server_build):
     response = requests.get(server.url + "health", timeout=10)
     assert response.json()["ok"] is True
