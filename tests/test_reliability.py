@@ -184,7 +184,9 @@ def test_memory_hungry_queries_keep_the_server_under_its_memory_cap(guarded):
     assert peak < MEMORY_LIMIT_MB * 2**20, f"the server reached {peak >> 20} MiB"
     assert all(isinstance(r, requests.Response) and r.status_code == 503 for r in outcomes), outcomes
     assert any("memory limit" in r.text for r in outcomes), [r.text for r in outcomes]
-    assert peak > MEMORY_LIMIT_MB * 2**20 * 0.5, f"the queries never used much memory ({peak >> 20} MiB)"
+    # At least one process filled most of its share (the limit's 90 % over 2 processes; recycled at 80 % of it).
+    share = MEMORY_LIMIT_MB * 2**20 * 0.9 / 2
+    assert peak > share * 0.6, f"the queries never used much memory ({peak >> 20} MiB)"
     wait_for(lambda: whole(url, main), 10, lambda: str(process))
 
 
@@ -195,6 +197,7 @@ def test_memory_hungry_queries_keep_the_server_under_its_memory_cap(guarded):
 ])
 def test_deep_nesting_is_answered_or_refused_never_a_crash(guarded, query):
     url, process = guarded
+    wait_for(lambda: whole(url, process.popen.pid), 10, lambda: str(process))  # no process still being replaced
     before = child_pids(process.popen.pid)
     response = requests.post(url + "sparql", data={"query": query}, timeout=60)
     assert response.status_code in (200, 400), response.text[:300]
