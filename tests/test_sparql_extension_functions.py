@@ -1,7 +1,7 @@
 """A SPARQL extension function (an IRI bound to a Python callable over RDF terms) answers through /sparql.
 
-The embedded backend passes the functions it is given, or those registered in
-server.backends.embedded.EXTENSION_FUNCTIONS, to the engine with every query.
+The embedded backend passes the functions it is given (with its build's search function) to the engine with
+every query.
 """
 from __future__ import annotations
 

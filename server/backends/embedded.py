@@ -33,9 +33,6 @@ DUMP = "ungass-kg.nq"  # the loader's release dump of the whole dataset, next to
 LOAD_BATCH = 50_000  # quads per transaction when loading the in-memory copy
 # An extension function: its IRI, and a callable over pyoxigraph terms (pyoxigraph's `custom_functions`).
 Functions = Mapping[str, Callable[..., object]]
-# The extension functions every embedded backend passes to the engine unless it is given others: a module
-# that defines one registers it here before the app starts (e.g. a full-text search function).
-EXTENSION_FUNCTIONS: dict[str, Callable[..., object]] = {}
 
 
 @dataclass(eq=False)
@@ -67,8 +64,8 @@ class EmbeddedBackend:
     def __init__(self, store: Path, storage: str = "memory", functions: Functions | None = None,
                  runner: Runner | None = None):
         self.link, self.storage = Path(store), storage
-        functions = EXTENSION_FUNCTIONS if functions is None else functions
-        self.functions = {ox.NamedNode(iri): function for iri, function in functions.items()} or None
+        # Given functions, and each build's own over its search index (server.search, added in _open).
+        self.functions = {ox.NamedNode(iri): function for iri, function in (functions or {}).items()} or None
         self.runner = runner or Runner()
         self.current = self._open(check(self.link, storage))
         self._next_check = time.monotonic() + SWAP_CHECK
